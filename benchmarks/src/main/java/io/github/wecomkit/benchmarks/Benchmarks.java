@@ -1,0 +1,371 @@
+package io.github.wecomkit.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * The whole benchmark in one JVM: throughput and latency of {@code login} and {@code getUser} for each contender,
+ * interleaved round by round; cold fleets; the refresh boundary; the runtime footprint. Writes a Markdown report.
+ *
+ * <pre>{@code
+ * java -jar benchmarks/target/benchmarks.jar                 # full run, ~7 minutes
+ * java -jar benchmarks/target/benchmarks.jar --smoke         # one second per contender
+ * }</pre>
+ */
+public final class Benchmarks {
+
+    static final int THREADS = 8;
+    static final Duration FLEET_TOKEN_LATENCY = Duration.ofMillis(50);
+    static final Duration BOUNDARY_TOKEN_LATENCY = Duration.ofMillis(300);
+    static final Duration BOUNDARY_TOKEN_LIFETIME = Duration.ofSeconds(20);
+
+    /** How long each part runs. */
+    record Plan(int warmupRounds, Duration warmupRound, int rounds, Duration round, int fleetTrials,
+                Duration boundaryLength, boolean redis) {
+
+        static Plan full() {
+            return new Plan(3, Duration.ofSeconds(3), 5, Duration.ofSeconds(4), 3, Duration.ofSeconds(26), true);
+        }
+
+        static Plan smoke() {
+            return new Plan(0, Duration.ZERO, 1, Duration.ofSeconds(1), 1, Duration.ofSeconds(2), false);
+        }
+    }
+
+    private enum Operation { LOGIN, GET_USER }
+
+    private final Plan plan;
+    private final StubWeCom stub;
+    private final String redisUri;
+    private final StringBuilder report = new StringBuilder();
+
+    private Benchmarks(Plan plan, StubWeCom stub, String redisUri) {
+        this.plan = plan;
+        this.stub = stub;
+        this.redisUri = redisUri;
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Read once when the JDK's server classes load: this must precede everything else.
+        StubWeCom.configureJdkHttpServer();
+        List<String> options = Arrays.asList(args);
+        Plan plan = options.contains("--smoke") ? Plan.smoke() : Plan.full();
+        if (options.contains("--no-redis")) {
+            plan = new Plan(plan.warmupRounds(), plan.warmupRound(), plan.rounds(), plan.round(),
+                    plan.fleetTrials(), plan.boundaryLength(), false);
+        }
+        Path out = options.indexOf("--out") >= 0 ? Path.of(options.get(options.indexOf("--out") + 1))
+                : defaultReportPath();
+        String report = run(plan);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report, StandardCharsets.UTF_8);
+        System.out.println(report);
+        System.out.println("Report written to " + out.toAbsolutePath());
+        // Netty and Redisson leave non-daemon threads behind.
+        System.exit(0);
+    }
+
+    /** Runs everything the plan asks for and returns the Markdown report. */
+    static String run(Plan plan) throws Exception {
+        long started = System.nanoTime();
+        try (StubWeCom stub = StubWeCom.start();
+             RedisProcess redis = plan.redis() ? RedisProcess.start() : null) {
+            Benchmarks benchmarks = new Benchmarks(plan, stub, redis == null ? null : redis.uri());
+            benchmarks.header();
+            benchmarks.throughput();
+            benchmarks.fleets();
+            benchmarks.boundary();
+            benchmarks.footprint();
+            benchmarks.report.append(String.format(Locale.ROOT, "%nTotal run time: %.0f s.%n",
+                    (System.nanoTime() - started) / 1e9));
+            return benchmarks.report.toString();
+        }
+    }
+
+    private static Path defaultReportPath() {
+        String version = Integer.toString(Runtime.version().feature());
+        try {
+            Path self = Path.of(Benchmarks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return self.getParent().resolve("benchmark-results-jdk" + version + ".md");
+        } catch (Exception e) {
+            return Path.of("benchmark-results-jdk" + version + ".md");
+        }
+    }
+
+    private void header() {
+        report.append("# wecomkit benchmark results\n\n");
+        report.append("- date: ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME
+                .format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0))).append(" UTC\n");
+        report.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+                .append(", max heap ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB\n");
+        report.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
+                .append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n');
+        report.append("- load: ").append(THREADS).append(" client threads, stub WeCom on loopback (JDK HttpServer,"
+                + " TCP_NODELAY), ").append(plan.warmupRounds()).append(" warm-up rounds of ")
+                .append(plan.warmupRound().toSeconds()).append(" s and ").append(plan.rounds())
+                .append(" measured rounds of ").append(plan.round().toSeconds())
+                .append(" s per contender and operation, interleaved (each round rotates the order)\n");
+        report.append("- Numbers from a shared machine count only as ratios within this run.\n");
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    private List<Contender> throughputContenders(List<AutoCloseable> resources) {
+        String base = stub.baseUrl();
+        List<Contender> contenders = new ArrayList<>();
+        contenders.add(new HttpClientBaseline(base));
+        contenders.add(new UrlConnectionBaseline(base));
+        contenders.add(WxJavaContender.inMemory(base));
+        if (redisUri != null) {
+            RedissonClient redisson = redisson();
+            resources.add(redisson::shutdown);
+            contenders.add(WxJavaContender.redisson(base, redisson));
+        }
+        return contenders;
+    }
+
+    private void throughput() throws Exception {
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<Contender> contenders = throughputContenders(resources);
+        Map<String, Map<Operation, List<LoadRunner.Result>>> results = new LinkedHashMap<>();
+        contenders.forEach(c -> results.put(c.name(), new LinkedHashMap<>()));
+        int totalRounds = plan.warmupRounds() + plan.rounds();
+        for (int round = 0; round < totalRounds; round++) {
+            boolean warmup = round < plan.warmupRounds();
+            Duration length = warmup ? plan.warmupRound() : plan.round();
+            for (int i = 0; i < contenders.size(); i++) {
+                Contender contender = contenders.get((i + round) % contenders.size());
+                for (Operation operation : Operation.values()) {
+                    LoadRunner.Result result = LoadRunner.run(call(contender, operation), THREADS, length);
+                    System.out.printf(Locale.ROOT, "%s round %d %-45s %-8s %,9.0f ops/s errors=%d%n",
+                            warmup ? "warm-up" : "measure", round + 1, contender.name(), operation,
+                            result.opsPerSecond(), result.errors());
+                    if (result.firstError() != null && result.errors() > 0) {
+                        System.out.println("  first error: " + result.firstError());
+                    }
+                    if (!warmup) {
+                        results.get(contender.name()).computeIfAbsent(operation, k -> new ArrayList<>())
+                                .add(result);
+                    }
+                }
+            }
+        }
+        for (Contender contender : contenders) {
+            contender.close();
+        }
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+        throughputTable(results);
+    }
+
+    private static LoadRunner.Call call(Contender contender, Operation operation) {
+        return operation == Operation.LOGIN ? () -> contender.login("bench-code")
+                : () -> contender.getUser(StubWeCom.USER_ID);
+    }
+
+    private void throughputTable(Map<String, Map<Operation, List<LoadRunner.Result>>> results) {
+        String baseline = new UrlConnectionBaseline("").name();
+        String wxJava = WxJavaContender.inMemory("").name();
+        report.append("\n## Throughput and latency (").append(THREADS).append(" threads)\n\n");
+        report.append("| contender | op | ops/s (median) | min–max of rounds | p50 µs | p99 µs | errors |"
+                + " × HttpURLConnection | × WxJava |\n");
+        report.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Operation operation : Operation.values()) {
+            double baselineOps = median(results.get(baseline).get(operation));
+            double wxJavaOps = median(results.get(wxJava).get(operation));
+            for (Map.Entry<String, Map<Operation, List<LoadRunner.Result>>> entry : results.entrySet()) {
+                List<LoadRunner.Result> rounds = entry.getValue().get(operation);
+                Latencies pooled = new Latencies();
+                long errors = 0;
+                double min = Double.MAX_VALUE;
+                double max = 0;
+                for (LoadRunner.Result round : rounds) {
+                    pooled.add(round.latencies());
+                    errors += round.errors();
+                    min = Math.min(min, round.opsPerSecond());
+                    max = Math.max(max, round.opsPerSecond());
+                }
+                double ops = median(rounds);
+                report.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f–%,.0f | %.0f | %.0f | %d |"
+                                + " %.2f | %.2f |%n", entry.getKey(), operation == Operation.LOGIN ? "login" : "getUser",
+                        ops, min, max, pooled.percentileMicros(0.50), pooled.percentileMicros(0.99), errors,
+                        ops / baselineOps, ops / wxJavaOps));
+            }
+        }
+    }
+
+    private static double median(List<LoadRunner.Result> rounds) {
+        double[] ops = rounds.stream().mapToDouble(LoadRunner.Result::opsPerSecond).sorted().toArray();
+        int middle = ops.length / 2;
+        return ops.length % 2 == 1 ? ops[middle] : (ops[middle - 1] + ops[middle]) / 2;
+    }
+
+    // ---------------------------------------------------------------- fleets
+
+    private void fleets() throws Exception {
+        report.append("\n## Cold fleets (gettoken delayed ").append(FLEET_TOKEN_LATENCY.toMillis())
+                .append(" ms; goal: exactly 1 gettoken, all 64 logins within ")
+                .append(3 * FLEET_TOKEN_LATENCY.toMillis()).append(" ms)\n\n");
+        report.append("| contender | clients × threads | gettoken calls (per trial) | rejected tokens |"
+                + " ms for all 64 logins (median) | errors |\n");
+        report.append("|---|---|---|---:|---:|---:|\n");
+        String base = stub.baseUrl();
+        fleet("WxJava 4.7 (in-memory)", 1, 64, () -> List.of(WxJavaContender.inMemory(base)), null);
+        if (redisUri != null) {
+            fleet("WxJava 4.7 (Redisson)", 4, 16, () -> {
+                List<Contender> clients = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    RedissonClient redisson = redisson();
+                    clients.add(new ClosingContender(WxJavaContender.redisson(base, redisson), redisson::shutdown));
+                }
+                return clients;
+            }, this::flushRedis);
+        }
+    }
+
+    private void fleet(String name, int clients, int threadsPerClient, Supplier<List<Contender>> factory,
+                       Runnable beforeTrial) throws Exception {
+        List<Fleet.Result> trials = new ArrayList<>();
+        for (int trial = 0; trial < plan.fleetTrials(); trial++) {
+            if (beforeTrial != null) {
+                beforeTrial.run();
+            }
+            stub.reset();
+            stub.tokenLatency(FLEET_TOKEN_LATENCY);
+            List<Contender> fleet = factory.get();
+            trials.add(Fleet.coldStart(stub, fleet, threadsPerClient));
+            for (Contender contender : fleet) {
+                contender.close();
+            }
+        }
+        stub.reset();
+        double[] millis = trials.stream().mapToDouble(Fleet.Result::millisForAll).sorted().toArray();
+        StringBuilder calls = new StringBuilder();
+        long rejected = 0;
+        long errors = 0;
+        for (Fleet.Result trial : trials) {
+            calls.append(calls.length() == 0 ? "" : ", ").append(trial.tokenCalls());
+            rejected += trial.rejectedTokens();
+            errors += trial.errors();
+            if (trial.firstError() != null) {
+                System.out.println(name + " fleet error: " + trial.firstError());
+            }
+        }
+        System.out.printf(Locale.ROOT, "fleet %-30s gettoken=[%s] ms=%s%n", name, calls, Arrays.toString(millis));
+        report.append(String.format(Locale.ROOT, "| %s | %d × %d | %s | %d | %.0f | %d |%n", name, clients,
+                threadsPerClient, calls, rejected, millis[millis.length / 2], errors));
+    }
+
+    // ---------------------------------------------------------------- refresh boundary
+
+    private void boundary() throws Exception {
+        report.append("\n## Refresh boundary (gettoken delayed ").append(BOUNDARY_TOKEN_LATENCY.toMillis())
+                .append(" ms, tokens live ").append(BOUNDARY_TOKEN_LIFETIME.toSeconds()).append(" s, ")
+                .append(THREADS).append(" threads each logging in every 5 ms for ")
+                .append(plan.boundaryLength().toSeconds()).append(" s; goal: 0 calls waited)\n\n");
+        report.append("| contender | calls after cold start | calls that waited ≥ ")
+                .append(BOUNDARY_TOKEN_LATENCY.toMillis()).append(" ms | gettoken after cold start |"
+                        + " rejected tokens | max ms | errors |\n");
+        report.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    }
+
+    private void boundaryRow(String name, Contender client) throws Exception {
+        stub.reset();
+        stub.tokenLatency(BOUNDARY_TOKEN_LATENCY);
+        stub.expiresIn(BOUNDARY_TOKEN_LIFETIME);
+        RefreshBoundary.Result result = RefreshBoundary.run(stub, client, THREADS, Duration.ofMillis(5),
+                plan.boundaryLength(), BOUNDARY_TOKEN_LATENCY);
+        client.close();
+        stub.reset();
+        if (result.firstError() != null) {
+            System.out.println(name + " boundary error: " + result.firstError());
+        }
+        System.out.println("boundary " + name + ": " + result);
+        report.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f | %d |%n", name, result.calls(),
+                result.waited(), result.tokenCallsAfterCold(), result.rejectedTokens(), result.maxMillis(),
+                result.errors()));
+    }
+
+    // ---------------------------------------------------------------- footprint
+
+    private void footprint() throws IOException {
+        report.append("\n## Runtime footprint (jars an application gains, the library itself included)\n\n");
+        Footprint footprint = Footprint.load();
+        if (footprint == null) {
+            report.append("Dependency tree not found: run from the packaged jar.\n");
+            return;
+        }
+        List<Footprint.Entry> entries = List.of(
+                footprint.closure("weixin-java-cp", "com.github.binarywang:weixin-java-cp"));
+        Footprint.Entry wxJava = entries.get(0);
+        report.append("| library | runtime jars | MB | × WxJava jars | × WxJava MB | jars |\n");
+        report.append("|---|---:|---:|---:|---:|---|\n");
+        for (Footprint.Entry entry : entries) {
+            report.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.2f | %s |%n", entry.label(),
+                    entry.artifacts().size(), entry.megabytes(),
+                    entry.artifacts().size() / (double) wxJava.artifacts().size(),
+                    entry.megabytes() / wxJava.megabytes(), String.join(", ", entry.artifacts())
+                            + (entry.missingJars() > 0 ? " (" + entry.missingJars() + " jars not found)" : "")));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private RedissonClient redisson() {
+        Config config = new Config();
+        config.useSingleServer().setAddress(redisUri);
+        return Redisson.create(config);
+    }
+
+    private void flushRedis() {
+        RedissonClient redisson = redisson();
+        try {
+            redisson.getKeys().flushall();
+        } finally {
+            redisson.shutdown();
+        }
+    }
+
+    /** A contender that also releases a resource it was built on. */
+    private record ClosingContender(Contender delegate, AutoCloseable resource) implements Contender {
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public String login(String code) throws Exception {
+            return delegate.login(code);
+        }
+
+        @Override
+        public String getUser(String userId) throws Exception {
+            return delegate.getUser(userId);
+        }
+
+        @Override
+        public void close() throws Exception {
+            delegate.close();
+            resource.close();
+        }
+    }
+}
