@@ -134,6 +134,7 @@ public final class Benchmarks {
         contenders.add(new HttpClientBaseline(base));
         contenders.add(new UrlConnectionBaseline(base));
         contenders.add(WxJavaContender.inMemory(base));
+        contenders.add(WeComKitContender.inMemory(base));
         if (redisUri != null) {
             RedissonClient redisson = redisson();
             resources.add(redisson::shutdown);
@@ -229,6 +230,7 @@ public final class Benchmarks {
                 + " ms for all 64 logins (median) | errors |\n");
         report.append("|---|---|---|---:|---:|---:|\n");
         String base = stub.baseUrl();
+        fleet("wecomkit (in-memory)", 1, 64, () -> List.of(WeComKitContender.inMemory(base)), null);
         fleet("WxJava 4.7 (in-memory)", 1, 64, () -> List.of(WxJavaContender.inMemory(base)), null);
         if (redisUri != null) {
             fleet("WxJava 4.7 (Redisson)", 4, 16, () -> {
@@ -286,6 +288,7 @@ public final class Benchmarks {
                 .append(BOUNDARY_TOKEN_LATENCY.toMillis()).append(" ms | gettoken after cold start |"
                         + " rejected tokens | max ms | errors |\n");
         report.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        boundaryRow("wecomkit (in-memory)", WeComKitContender.inMemory(stub.baseUrl()));
     }
 
     private void boundaryRow(String name, Contender client) throws Exception {
@@ -314,9 +317,10 @@ public final class Benchmarks {
             report.append("Dependency tree not found: run from the packaged jar.\n");
             return;
         }
+        Footprint.Entry wxJava = footprint.closure("weixin-java-cp", "com.github.binarywang:weixin-java-cp");
         List<Footprint.Entry> entries = List.of(
-                footprint.closure("weixin-java-cp", "com.github.binarywang:weixin-java-cp"));
-        Footprint.Entry wxJava = entries.get(0);
+                footprint.closure("wecomkit-core", "io.github.wecomkit:wecomkit-core"),
+                wxJava);
         report.append("| library | runtime jars | MB | × WxJava jars | × WxJava MB | jars |\n");
         report.append("|---|---:|---:|---:|---:|---|\n");
         for (Footprint.Entry entry : entries) {

@@ -84,8 +84,6 @@ public final class StubWeCom implements AutoCloseable {
     public static void configureJdkHttpServer() {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-        // HttpURLConnection keeps only 5 idle connections per host by default; 8 threads need more.
-        System.setProperty("http.maxConnections", "64");
     }
 
     /** Starts a stub on an ephemeral loopback port. */
