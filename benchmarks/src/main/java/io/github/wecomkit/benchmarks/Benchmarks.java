@@ -40,7 +40,7 @@ public final class Benchmarks {
                 Duration boundaryLength, boolean redis) {
 
         static Plan full() {
-            return new Plan(3, Duration.ofSeconds(3), 5, Duration.ofSeconds(4), 3, Duration.ofSeconds(26), true);
+            return new Plan(3, Duration.ofSeconds(3), 7, Duration.ofSeconds(3), 3, Duration.ofSeconds(26), true);
         }
 
         static Plan smoke() {
@@ -70,6 +70,12 @@ public final class Benchmarks {
             plan = new Plan(plan.warmupRounds(), plan.warmupRound(), plan.rounds(), plan.round(),
                     plan.fleetTrials(), plan.boundaryLength(), false);
         }
+        if (options.contains("--profile")) {
+            // --profile <contender name prefix> <login|getUser> <seconds>: one contender alone, for a profiler.
+            int at = options.indexOf("--profile");
+            profile(options.get(at + 1), options.get(at + 2), Integer.parseInt(options.get(at + 3)));
+            System.exit(0);
+        }
         Path out = options.indexOf("--out") >= 0 ? Path.of(options.get(options.indexOf("--out") + 1))
                 : defaultReportPath();
         String report = run(plan);
@@ -95,6 +101,20 @@ public final class Benchmarks {
             benchmarks.report.append(String.format(Locale.ROOT, "%nTotal run time: %.0f s.%n",
                     (System.nanoTime() - started) / 1e9));
             return benchmarks.report.toString();
+        }
+    }
+
+    private static void profile(String prefix, String operation, int seconds) throws Exception {
+        try (StubWeCom stub = StubWeCom.start()) {
+            Benchmarks benchmarks = new Benchmarks(Plan.smoke(), stub, null);
+            List<AutoCloseable> resources = new ArrayList<>();
+            Contender contender = benchmarks.throughputContenders(resources).stream()
+                    .filter(c -> c.name().startsWith(prefix)).findFirst().orElseThrow();
+            Operation op = operation.equals("login") ? Operation.LOGIN : Operation.GET_USER;
+            for (int second = 0; second < seconds; second++) {
+                LoadRunner.Result result = LoadRunner.run(call(contender, op), THREADS, Duration.ofSeconds(1));
+                System.out.printf(Locale.ROOT, "%s %s %,.0f ops/s%n", contender.name(), op, result.opsPerSecond());
+            }
         }
     }
 
@@ -152,9 +172,11 @@ public final class Benchmarks {
         for (int round = 0; round < totalRounds; round++) {
             boolean warmup = round < plan.warmupRounds();
             Duration length = warmup ? plan.warmupRound() : plan.round();
-            for (int i = 0; i < contenders.size(); i++) {
-                Contender contender = contenders.get((i + round) % contenders.size());
-                for (Operation operation : Operation.values()) {
+            // Each operation is measured for every contender back to back, so load from outside this JVM
+            // drifts little between the numbers that are compared.
+            for (Operation operation : Operation.values()) {
+                for (int i = 0; i < contenders.size(); i++) {
+                    Contender contender = contenders.get((i + round) % contenders.size());
                     LoadRunner.Result result = LoadRunner.run(call(contender, operation), THREADS, length);
                     System.out.printf(Locale.ROOT, "%s round %d %-45s %-8s %,9.0f ops/s errors=%d%n",
                             warmup ? "warm-up" : "measure", round + 1, contender.name(), operation,
