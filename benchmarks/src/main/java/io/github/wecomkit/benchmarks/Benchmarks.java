@@ -76,6 +76,13 @@ public final class Benchmarks {
             profile(options.get(at + 1), options.get(at + 2), Integer.parseInt(options.get(at + 3)));
             System.exit(0);
         }
+        if (options.contains("--compare")) {
+            // --compare <name prefix A> <name prefix B> <login|getUser> <rounds>: A/B, 2 s each, alternating.
+            int at = options.indexOf("--compare");
+            compare(options.get(at + 1), options.get(at + 2), options.get(at + 3),
+                    Integer.parseInt(options.get(at + 4)));
+            System.exit(0);
+        }
         Path out = options.indexOf("--out") >= 0 ? Path.of(options.get(options.indexOf("--out") + 1))
                 : defaultReportPath();
         String report = run(plan);
@@ -115,6 +122,28 @@ public final class Benchmarks {
                 LoadRunner.Result result = LoadRunner.run(call(contender, op), THREADS, Duration.ofSeconds(1));
                 System.out.printf(Locale.ROOT, "%s %s %,.0f ops/s%n", contender.name(), op, result.opsPerSecond());
             }
+        }
+    }
+
+    private static void compare(String prefixA, String prefixB, String operation, int rounds) throws Exception {
+        try (StubWeCom stub = StubWeCom.start()) {
+            Benchmarks benchmarks = new Benchmarks(Plan.smoke(), stub, null);
+            List<Contender> all = benchmarks.throughputContenders(new ArrayList<>());
+            Contender a = all.stream().filter(c -> c.name().startsWith(prefixA)).findFirst().orElseThrow();
+            Contender b = all.stream().filter(c -> c.name().startsWith(prefixB)).findFirst().orElseThrow();
+            Operation op = operation.equals("login") ? Operation.LOGIN : Operation.GET_USER;
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                double opsA = LoadRunner.run(call(a, op), THREADS, Duration.ofSeconds(2)).opsPerSecond();
+                double opsB = LoadRunner.run(call(b, op), THREADS, Duration.ofSeconds(2)).opsPerSecond();
+                ratios.add(opsB / opsA);
+                System.out.printf(Locale.ROOT, "round %2d  %s %,.0f  %s %,.0f  B/A %.3f%n", round + 1, a.name(), opsA,
+                        b.name(), opsB, opsB / opsA);
+            }
+            List<Double> measured = new ArrayList<>(ratios.subList(rounds / 3, rounds));
+            measured.sort(null);
+            System.out.printf(Locale.ROOT, "median B/A after warm-up (%d rounds): %.3f%n", measured.size(),
+                    measured.get(measured.size() / 2));
         }
     }
 
