@@ -133,17 +133,24 @@ public final class Benchmarks {
             Contender b = all.stream().filter(c -> c.name().startsWith(prefixB)).findFirst().orElseThrow();
             Operation op = operation.equals("login") ? Operation.LOGIN : Operation.GET_USER;
             List<Double> ratios = new ArrayList<>();
+            List<Double> cpuRatios = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                double opsA = LoadRunner.run(call(a, op), THREADS, Duration.ofSeconds(2)).opsPerSecond();
-                double opsB = LoadRunner.run(call(b, op), THREADS, Duration.ofSeconds(2)).opsPerSecond();
+                LoadRunner.Result resultA = LoadRunner.run(call(a, op), THREADS, Duration.ofSeconds(2));
+                LoadRunner.Result resultB = LoadRunner.run(call(b, op), THREADS, Duration.ofSeconds(2));
+                double opsA = resultA.opsPerSecond();
+                double opsB = resultB.opsPerSecond();
                 ratios.add(opsB / opsA);
-                System.out.printf(Locale.ROOT, "round %2d  %s %,.0f  %s %,.0f  B/A %.3f%n", round + 1, a.name(), opsA,
-                        b.name(), opsB, opsB / opsA);
+                cpuRatios.add(resultB.clientCpuMicrosPerCall() / resultA.clientCpuMicrosPerCall());
+                System.out.printf(Locale.ROOT, "round %2d  %s %,.0f (%.1f µs CPU)  %s %,.0f (%.1f µs CPU)  B/A %.3f%n",
+                        round + 1, a.name(), opsA, resultA.clientCpuMicrosPerCall(), b.name(), opsB,
+                        resultB.clientCpuMicrosPerCall(), opsB / opsA);
             }
             List<Double> measured = new ArrayList<>(ratios.subList(rounds / 3, rounds));
             measured.sort(null);
-            System.out.printf(Locale.ROOT, "median B/A after warm-up (%d rounds): %.3f%n", measured.size(),
-                    measured.get(measured.size() / 2));
+            List<Double> cpuMeasured = new ArrayList<>(cpuRatios.subList(rounds / 3, rounds));
+            cpuMeasured.sort(null);
+            System.out.printf(Locale.ROOT, "median B/A after warm-up (%d rounds): ops %.3f, client CPU per call %.3f%n",
+                    measured.size(), measured.get(measured.size() / 2), cpuMeasured.get(cpuMeasured.size() / 2));
         }
     }
 
@@ -238,9 +245,9 @@ public final class Benchmarks {
         String baseline = new UrlConnectionBaseline("").name();
         String wxJava = WxJavaContender.inMemory("").name();
         report.append("\n## Throughput and latency (").append(THREADS).append(" threads)\n\n");
-        report.append("| contender | op | ops/s (median) | min–max of rounds | p50 µs | p99 µs | errors |"
-                + " × HttpURLConnection | × WxJava |\n");
-        report.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        report.append("| contender | op | ops/s (median) | min–max of rounds | p50 µs | p99 µs | client CPU µs/call |"
+                + " errors | × HttpURLConnection | × WxJava |\n");
+        report.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Operation operation : Operation.values()) {
             double baselineOps = median(results.get(baseline).get(operation));
             double wxJavaOps = median(results.get(wxJava).get(operation));
@@ -248,19 +255,23 @@ public final class Benchmarks {
                 List<LoadRunner.Result> rounds = entry.getValue().get(operation);
                 Latencies pooled = new Latencies();
                 long errors = 0;
+                long calls = 0;
+                long cpuNanos = 0;
                 double min = Double.MAX_VALUE;
                 double max = 0;
                 for (LoadRunner.Result round : rounds) {
                     pooled.add(round.latencies());
                     errors += round.errors();
+                    calls += round.calls();
+                    cpuNanos += round.clientCpuNanos();
                     min = Math.min(min, round.opsPerSecond());
                     max = Math.max(max, round.opsPerSecond());
                 }
                 double ops = median(rounds);
-                report.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f–%,.0f | %.0f | %.0f | %d |"
+                report.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f–%,.0f | %.0f | %.0f | %.1f | %d |"
                                 + " %.2f | %.2f |%n", entry.getKey(), operation == Operation.LOGIN ? "login" : "getUser",
-                        ops, min, max, pooled.percentileMicros(0.50), pooled.percentileMicros(0.99), errors,
-                        ops / baselineOps, ops / wxJavaOps));
+                        ops, min, max, pooled.percentileMicros(0.50), pooled.percentileMicros(0.99),
+                        cpuNanos / 1e3 / Math.max(1, calls), errors, ops / baselineOps, ops / wxJavaOps));
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.github.wecomkit.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +19,15 @@ final class LoadRunner {
     }
 
     /** What one timed run measured. */
-    record Result(long calls, long errors, double seconds, Latencies latencies, Throwable firstError) {
+    record Result(long calls, long errors, double seconds, Latencies latencies, long clientCpuNanos,
+                  Throwable firstError) {
         double opsPerSecond() {
             return calls / seconds;
+        }
+
+        /** CPU the calling threads spent per call: the client's own cost, little disturbed by other load. */
+        double clientCpuMicrosPerCall() {
+            return clientCpuNanos / 1e3 / Math.max(1, calls);
         }
     }
 
@@ -35,6 +43,8 @@ final class LoadRunner {
         List<Thread> workers = new ArrayList<>();
         long[] deadline = new long[1];
         AtomicLong sink = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         for (int t = 0; t < threads; t++) {
             Latencies latencies = new Latencies();
             perThread.add(latencies);
@@ -46,6 +56,7 @@ final class LoadRunner {
                     return;
                 }
                 long end = deadline[0];
+                long cpuStart = cpu.getCurrentThreadCpuTime();
                 int hash = 0;
                 long start = System.nanoTime();
                 while (start - end < 0) {
@@ -60,6 +71,7 @@ final class LoadRunner {
                         start = System.nanoTime();
                     }
                 }
+                cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - cpuStart);
                 sink.addAndGet(hash);
             }, "load-" + t);
             worker.setDaemon(true);
@@ -76,6 +88,6 @@ final class LoadRunner {
         double seconds = (System.nanoTime() - begin) / 1e9;
         Latencies merged = new Latencies();
         perThread.forEach(merged::add);
-        return new Result(merged.total(), errors.get(), seconds, merged, firstError.get());
+        return new Result(merged.total(), errors.get(), seconds, merged, cpuNanos.get(), firstError.get());
     }
 }

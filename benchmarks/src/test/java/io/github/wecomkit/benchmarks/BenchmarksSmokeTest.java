@@ -27,7 +27,7 @@ class BenchmarksSmokeTest {
         assertEquals(8, rows.size(), report);
         for (String[] row : rows) {
             assertTrue(Double.parseDouble(row[3].replace(",", "")) > 0, "no calls: " + String.join("|", row));
-            assertEquals("0", row[7], "errors: " + String.join("|", row));
+            assertEquals("0", row[8], "errors: " + String.join("|", row));
         }
     }
 
