@@ -11,8 +11,6 @@ import java.util.HexFormat;
  * lexicographically and joined without a separator, as lowercase hex.
  */
 final class CallbackSignature {
-    private static final int SHA1_BYTES = 20;
-
     private CallbackSignature() {
     }
 
@@ -22,12 +20,11 @@ final class CallbackSignature {
 
     /**
      * Compares in constant time, so response timing does not reveal how many leading bytes of a forged
-     * signature were right.
+     * signature were right. Exact match on the lowercase hex WeCom sends: any changed bit fails.
      */
     static boolean matches(String signature, String token, String timestamp, String nonce, String encrypt) {
-        byte[] expected = digest(token, timestamp, nonce, encrypt);
-        byte[] given = parseHex(signature);
-        return given != null && MessageDigest.isEqual(expected, given);
+        byte[] expected = sign(token, timestamp, nonce, encrypt).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] digest(String token, String timestamp, String nonce, String encrypt) {
@@ -38,17 +35,5 @@ final class CallbackSignature {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime must provide SHA-1", e);
         }
-    }
-
-    private static byte[] parseHex(String signature) {
-        if (signature.length() != SHA1_BYTES * 2) {
-            return null;
-        }
-        for (int i = 0; i < signature.length(); i++) {
-            if (Character.digit(signature.charAt(i), 16) < 0) {
-                return null;
-            }
-        }
-        return HexFormat.of().parseHex(signature);
     }
 }
