@@ -35,7 +35,8 @@ public record EncryptedMessage(String encrypt, String msgSignature, String times
      */
     public String toXml() {
         return "<xml><Encrypt>" + cdata(encrypt) + "</Encrypt><MsgSignature>" + cdata(msgSignature)
-                + "</MsgSignature><TimeStamp>" + text(timestamp) + "</TimeStamp><Nonce>" + cdata(nonce) + "</Nonce></xml>";
+                + "</MsgSignature><TimeStamp>" + text(timestamp) + "</TimeStamp><Nonce>" + cdata(nonce)
+                + "</Nonce></xml>";
     }
 
     private static String text(String value) {

@@ -54,6 +54,7 @@ public final class WeComCallback {
     private static final Logger LOG = LoggerFactory.getLogger(WeComCallback.class);
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]{1,32}");
     private static final Pattern ENCODING_AES_KEY = Pattern.compile("[A-Za-z0-9]{43}");
+    private static final Pattern RECEIVE_ID_SHAPE = Pattern.compile("(ww|wx|dk)[A-Za-z0-9]{1,30}");
     private static final int NONCE_DIGITS = 10;
 
     private final String token;
@@ -183,7 +184,7 @@ public final class WeComCallback {
         CallbackCipher.Decrypted decrypted = cipher.decrypt(encrypted);
         if (!receiveIds.contains(decrypted.receiveId())) {
             throw new CallbackException(Reason.WRONG_RECEIVE_ID, "the message is addressed to receive id "
-                    + printable(decrypted.receiveId()) + ", expected one of " + receiveIds
+                    + describeReceiveId(decrypted.receiveId()) + ", expected one of " + receiveIds
                     + "; a provider's create_auth may carry the provider's corp id, so configure it too");
         }
         return decrypted.message();
@@ -229,20 +230,15 @@ public final class WeComCallback {
         }
     }
 
-    /** Receive ids are identifiers, not secrets, but they come from decrypted bytes: keep the message one line. */
-    private static String printable(String value) {
-        StringBuilder out = new StringBuilder("\"");
-        value.codePoints().limit(64).forEach(c -> {
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                out.appendCodePoint(c);
-            } else {
-                out.append(String.format("\\u%04x", c));
-            }
-        });
-        if (value.codePointCount(0, value.length()) > 64) {
-            out.append("...");
+    /**
+     * Names the receive id that arrived when it looks like a corp or suite id, which is what makes a wrong
+     * configuration obvious. Anything else (a misread length puts message bytes here) is shown only by size.
+     */
+    private static String describeReceiveId(String value) {
+        if (RECEIVE_ID_SHAPE.matcher(value).matches()) {
+            return "\"" + value + "\"";
         }
-        return out.append('"').toString();
+        return value.isEmpty() ? "\"\" (empty)" : "of " + value.length() + " characters that is not a corp or suite id";
     }
 
     /**
