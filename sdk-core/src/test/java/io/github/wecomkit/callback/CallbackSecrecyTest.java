@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.wecomkit.testing.LogCapture;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +92,20 @@ class CallbackSecrecyTest {
                 assertClean(String.valueOf(t.getMessage()));
                 assertClean(t.toString());
             }
+        }
+    }
+
+    @Test
+    void logLines_whileRefusingCallbacks_neverContainSecretsOrPlaintext() {
+        LogCapture.clear();
+
+        exceptionMessages_forEveryReason_neverContainSecretsOrPlaintext();
+
+        List<LogCapture.Event> lines = LogCapture.events().stream()
+                .filter(event -> event.logger().startsWith("io.github.wecomkit.callback")).toList();
+        assertTrue(lines.size() >= 9, "each refusal is logged at DEBUG: " + lines);
+        for (LogCapture.Event line : lines) {
+            assertClean(line.text());
         }
     }
 
