@@ -26,7 +26,11 @@ public class WeComException extends RuntimeException {
      * @param retryable whether calling again later can succeed
      */
     protected WeComException(String message, Throwable cause, boolean retryable) {
-        super(message, cause);
+        // Throwable(message, null) would freeze the cause; copies re-thrown on waiting threads attach it later.
+        super(message);
+        if (cause != null) {
+            initCause(cause);
+        }
         this.retryable = retryable;
     }
 
