@@ -67,7 +67,7 @@ class TransportFaultTest {
     /** Generous, so a loaded build machine does not turn a fault test into a timeout test. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** For the timeout tests, where the server never answers. */
-    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
+    private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
     private static final int MAX_RETRIES = 2;
     private static final RetryPolicy POLICY = RetryPolicy.builder().maxRetries(MAX_RETRIES)
             .initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(80)).maxElapsed(Duration.ofSeconds(20))
@@ -297,8 +297,9 @@ class TransportFaultTest {
 
             assertTrue(e.mayHaveReachedWeCom());
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+            // On a loaded machine an attempt can time out before its connection is open; that one was not sent
+            // and may be retried, so only the copies that reached the server are counted.
             assertEquals(1, server.requests().size(), server.requests().toString());
-            assertEquals(0, sleeper.count());
         }
     }
 
