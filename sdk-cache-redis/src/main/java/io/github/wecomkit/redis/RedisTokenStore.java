@@ -314,7 +314,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             throws InterruptedException {
         KeyLayout.checkKey(key);
         Objects.requireNonNull(maxWait, "maxWait == null");
-        Duration wait = waitTime != null ? waitTime : maxWait;
+        Duration wait = waitTime != null && waitTime.compareTo(maxWait) < 0 ? waitTime : maxWait;
         long deadline = System.nanoTime() + wait.toNanos();
         subscribe(layout.channel(key));
         while (true) {
@@ -537,10 +537,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
 
         /**
-         * Overrides how long an instance that lost the lease waits for the winner's token before giving up.
-         * Unset by default (the client's choice is used).
+         * Caps how long one {@link RedisTokenStore#awaitToken} call waits, whatever the client asks for. Unset by
+         * default: the client already bounds its wait (lease time plus lease wait) and asks in short slices.
          *
-         * @param waitTime the longest wait in {@link RedisTokenStore#awaitToken}
+         * @param waitTime the longest wait in one {@link RedisTokenStore#awaitToken} call
          * @return this builder
          */
         public Builder waitTime(Duration waitTime) {

@@ -342,7 +342,7 @@ class RedisTokenStoreIT {
     }
 
     @Test
-    void awaitToken_configuredWaitTime_overridesTheCallersMaxWait() throws Exception {
+    void awaitToken_configuredWaitTime_capsTheCallersMaxWait() throws Exception {
         RedisTokenStore store = store(RedisTokenStore.builder().redisUri(server.uri())
                 .waitTime(Duration.ofMillis(50)));
 
