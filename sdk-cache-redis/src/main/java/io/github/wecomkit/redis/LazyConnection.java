@@ -38,6 +38,15 @@ final class LazyConnection<T> implements AutoCloseable {
         this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay == null");
     }
 
+    /** Starts the first attempt now without waiting for it; a failure only counts toward the retry delay. */
+    void connectInBackground() {
+        synchronized (this) {
+            if (attempt == null && !closed) {
+                attempt = start();
+            }
+        }
+    }
+
     /**
      * @return the open connection
      * @throws RedisStoreException if it is not open within {@code maxWait}, or the last attempt failed recently

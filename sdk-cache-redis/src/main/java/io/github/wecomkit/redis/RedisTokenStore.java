@@ -27,9 +27,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -61,10 +63,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The braces are a Redis Cluster hash tag: the token and its lease live in one slot, as the Lua scripts require.
  *
- * <p>Failure behaviour: every command has a short timeout ({@link #DEFAULT_COMMAND_TIMEOUT}); a connection that
- * cannot be opened makes calls fail at once for a second before the next attempt; failures are thrown as
- * {@link RedisStoreException}, which {@code WeComClient} catches to fall back on in-process tokens. The store
- * opens its connections lazily, so it can be built while Redis is down.
+ * <p>Failure behaviour: the store starts connecting in the background when it is built, so it can be built while
+ * Redis is down. A call waits at most {@link #DEFAULT_CONNECT_TIMEOUT} for a connection still opening; after a
+ * failed attempt, calls fail at once for a second until the next one. Every command has a short timeout
+ * ({@link #DEFAULT_COMMAND_TIMEOUT}), and while an open connection is broken, commands are rejected at once
+ * until Lettuce has reconnected. Failures are thrown as {@link RedisStoreException}, which {@code WeComClient}
+ * catches to fall back on in-process tokens.
  */
 public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisTokenStore.class);
@@ -81,6 +85,12 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      * notification lost while the pub/sub connection reconnects. Notifications normally wake waiters at once.
      */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(25);
+    /**
+     * The default time a call waits for a connection that is still opening, and the connect timeout of a client
+     * the store creates. Longer than a command: the first connection of a JVM loads Netty and resolves the host.
+     * The store starts connecting when it is built, and a refused connection fails at once.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** After a failed connect, calls fail at once for this long instead of each paying a connect timeout. */
     static final Duration CONNECT_RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -111,7 +121,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private final String mode;
     private final LazyConnection<Link> commands;
     private final LazyConnection<StatefulRedisPubSubConnection<String, String>> pubSub;
-    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private final AtomicLong signals = new AtomicLong();
     private final Runnable shutdown;
@@ -144,6 +154,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.clock = b.clock;
         Duration timeout = commandTimeout;
+        Duration connectTimeout = b.connectTimeout;
         if (b.clusterClient != null) {
             RedisClusterClient cluster = b.clusterClient;
             this.mode = "cluster";
@@ -151,9 +162,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 StatefulRedisClusterConnection<String, String> c = cluster.connect();
                 c.setTimeout(timeout);
                 return new Link(c);
-            }, link -> link.connection.close(), timeout, CONNECT_RETRY_DELAY);
+            }, link -> link.connection.close(), connectTimeout, CONNECT_RETRY_DELAY);
             this.pubSub = new LazyConnection<>("cluster pub/sub", () -> configure(cluster.connectPubSub()),
-                    StatefulConnection::close, timeout, CONNECT_RETRY_DELAY);
+                    StatefulConnection::close, connectTimeout, CONNECT_RETRY_DELAY);
             this.shutdown = () -> { };
         } else {
             RedisClient client;
@@ -171,7 +182,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 RedisURI uri = b.redisUri;
                 uri.setTimeout(timeout);
                 client = RedisClient.create(resources, uri);
-                client.setOptions(recommendedOptions(timeout));
+                client.setOptions(recommendedOptions(timeout, connectTimeout));
                 RedisClient owned = client;
                 this.shutdown = () -> {
                     owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -183,10 +194,13 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 StatefulRedisConnection<String, String> c = client.connect();
                 c.setTimeout(timeout);
                 return new Link(c);
-            }, link -> link.connection.close(), timeout, CONNECT_RETRY_DELAY);
+            }, link -> link.connection.close(), connectTimeout, CONNECT_RETRY_DELAY);
             this.pubSub = new LazyConnection<>("pub/sub", () -> configure(client.connectPubSub()),
-                    StatefulConnection::close, timeout, CONNECT_RETRY_DELAY);
+                    StatefulConnection::close, connectTimeout, CONNECT_RETRY_DELAY);
         }
+        // Open both connections in the background now, so that the first refresh finds them ready.
+        commands.connectInBackground();
+        pubSub.connectInBackground();
     }
 
     /**
@@ -199,11 +213,16 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      * @return the options
      */
     public static ClientOptions recommendedOptions(Duration commandTimeout) {
+        return recommendedOptions(commandTimeout, commandTimeout);
+    }
+
+    static ClientOptions recommendedOptions(Duration commandTimeout, Duration connectTimeout) {
         checkPositive(commandTimeout, "commandTimeout");
+        checkPositive(connectTimeout, "connectTimeout");
         return ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build();
     }
@@ -316,8 +335,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         Objects.requireNonNull(maxWait, "maxWait == null");
         Duration wait = waitTime != null && waitTime.compareTo(maxWait) < 0 ? waitTime : maxWait;
         long deadline = System.nanoTime() + wait.toNanos();
-        subscribe(layout.channel(key));
+        String channel = layout.channel(key);
         while (true) {
+            // Until the subscription stands (its connection may still be opening), every round tries again.
+            subscribe(channel);
             // Read the signal count before the token so that a put landing in between is never missed.
             long seen = signals.get();
             Optional<AccessToken> token = get(key);
@@ -338,19 +359,30 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes to {@code channel} once per store; concurrent waiters share the one SUBSCRIBE and all wait for
+     * its confirmation, so none of them reads the token before a put could reach it as a notification.
+     */
     private void subscribe(String channel) {
-        if (subscribed.contains(channel)) {
-            return;
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> subscription = subscriptions.putIfAbsent(channel, mine);
+        if (subscription == null) {
+            subscription = mine;
+            try {
+                // Lettuce re-subscribes by itself after a reconnect, so each channel is subscribed once.
+                pubSub.get().sync().subscribe(channel);
+                mine.complete(null);
+            } catch (RuntimeException e) {
+                subscriptions.remove(channel, mine);
+                mine.completeExceptionally(e);
+            }
         }
         try {
-            StatefulRedisPubSubConnection<String, String> c = pubSub.get();
-            if (subscribed.add(channel)) {
-                // Lettuce re-subscribes by itself after a reconnect, so each channel is subscribed once.
-                c.sync().subscribe(channel);
-            }
-        } catch (RuntimeException e) {
-            subscribed.remove(channel);
-            LOG.debug("pub/sub unavailable, waiting by polling: {}", LazyConnection.describe(e));
+            subscription.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("pub/sub unavailable, waiting by polling: {}", LazyConnection.describe(e instanceof ExecutionException ? e.getCause() : e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -453,6 +485,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         private RedisClusterClient clusterClient;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration leaseTime;
         private Duration waitTime;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -521,6 +554,17 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
          */
         public Builder commandTimeout(Duration commandTimeout) {
             this.commandTimeout = checkPositive(commandTimeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * @param connectTimeout how long a call waits for a connection that is still opening, and the connect
+         *                       timeout of a client the store creates; default
+         *                       {@link RedisTokenStore#DEFAULT_CONNECT_TIMEOUT}
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = checkPositive(connectTimeout, "connectTimeout");
             return this;
         }
 

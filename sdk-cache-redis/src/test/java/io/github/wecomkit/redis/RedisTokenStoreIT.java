@@ -77,7 +77,15 @@ class RedisTokenStoreIT {
         return store(RedisTokenStore.builder().redisUri(server.uri()));
     }
 
+    /**
+     * Tests about semantics get a 2 s command timeout: the shared build machine can stall a command past the
+     * 300 ms default. The tests about failure keep the defaults.
+     */
     private RedisTokenStore store(RedisTokenStore.Builder builder) {
+        return defaults(builder.commandTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(5)));
+    }
+
+    private RedisTokenStore defaults(RedisTokenStore.Builder builder) {
         RedisTokenStore store = builder.clock(clock).build();
         toClose.add(store);
         return store;
@@ -364,7 +372,7 @@ class RedisTokenStoreIT {
     @Test
     void redisDownAtStart_failsFast_thenWorksOnceRedisIsUp() {
         int port = RedisServerProcess.freePort();
-        RedisTokenStore store = store(RedisTokenStore.builder().redisUri("redis://127.0.0.1:" + port));
+        RedisTokenStore store = defaults(RedisTokenStore.builder().redisUri("redis://127.0.0.1:" + port));
 
         long start = System.nanoTime();
         RedisStoreException e = assertThrows(RedisStoreException.class, () -> store.get(KEY));
@@ -373,7 +381,7 @@ class RedisTokenStoreIT {
         assertTrue(failedAfterMillis < 2_000, "failed after " + failedAfterMillis + " ms");
         assertTrue(e.retryable());
 
-        try (RedisServerProcess late = RedisServerProcess.start(port)) {
+        try (RedisServerProcess ignored = RedisServerProcess.start(port)) {
             Eventually.await("store reconnects", Duration.ofSeconds(10), () -> succeeds(() -> store.get(KEY)));
             store.put(KEY, token("tok-late", T0, Duration.ofHours(2)));
             assertEquals("tok-late", store.get(KEY).orElseThrow().value());
@@ -383,7 +391,8 @@ class RedisTokenStoreIT {
     @Test
     void redisKilled_commandsFailFastWithoutTheToken_thenRecoverAfterRestart() {
         try (RedisServerProcess own = RedisServerProcess.start()) {
-            RedisTokenStore store = store(RedisTokenStore.builder().redisUri(own.uri()));
+            RedisTokenStore store = defaults(RedisTokenStore.builder().redisUri(own.uri())
+                    .connectTimeout(Duration.ofSeconds(5)));
             store.put(KEY, token("tok-very-secret-value", T0, Duration.ofHours(2)));
 
             own.kill();

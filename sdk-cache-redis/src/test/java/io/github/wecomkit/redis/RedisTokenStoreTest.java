@@ -9,7 +9,7 @@ import io.lettuce.core.ClientOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Configuration checks; none of these opens a connection. */
+/** Configuration checks; nothing listens on the ports these stores would connect to. */
 class RedisTokenStoreTest {
 
     @Test
