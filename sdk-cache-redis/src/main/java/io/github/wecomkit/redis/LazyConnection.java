@@ -122,13 +122,27 @@ final class LazyConnection<T> implements AutoCloseable {
                 : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
+    /** Closes the connection; an attempt still in flight is awaited (bounded) so that nothing opens afterwards. */
     @Override
     public void close() {
         T c;
+        CompletableFuture<T> pending;
         synchronized (this) {
             closed = true;
             c = connection;
             connection = null;
+            pending = attempt;
+        }
+        if (c == null && pending != null && !pending.isDone()) {
+            // The connecting thread sees "closed" and closes what it opened; wait so the caller may then shut
+            // down the client's event loops without a connection still registering on them.
+            try {
+                pending.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("Redis {} connection attempt did not finish before close: {}", name, describe(e));
+            }
         }
         if (c != null) {
             try {
