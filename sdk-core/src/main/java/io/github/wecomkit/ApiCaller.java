@@ -1,0 +1,177 @@
+package io.github.wecomkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.wecomkit.error.SystemBusyException;
+import io.github.wecomkit.error.WeComDecodeException;
+import io.github.wecomkit.error.WeComErrorCode;
+import io.github.wecomkit.error.WeComException;
+import io.github.wecomkit.error.WeComTransportException;
+import io.github.wecomkit.internal.HttpTransport;
+import io.github.wecomkit.internal.HttpTransport.TransportFailure;
+import io.github.wecomkit.internal.TokenManager.WeComInterruptedException;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one WeCom API call and turns the answer into a result or a typed exception. All retries live here:
+ * errcode -1 on every endpoint, and transport failures where resending is safe (see {@link Resend}).
+ * Log lines carry the method, the path, the status, the errcode and the latency; never a query string.
+ */
+final class ApiCaller {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiCaller.class);
+
+    /** Query parameters whose values are credentials: scrubbed from anything WeCom echoes back. */
+    private static final String[] SENSITIVE = {"access_token", "corpsecret", "js_code", "suite_access_token"};
+
+    /** When a transport failure may be retried. */
+    enum Resend {
+        /** Repeating the call has no effect beyond the first: retry resets, timeouts and 5xx. */
+        IDEMPOTENT,
+        /** A single-use input (a login code): retry only when the request cannot have reached WeCom. */
+        ONLY_IF_NOT_SENT
+    }
+
+    /** Waits between attempts; tests record the waits instead of sleeping. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final HttpTransport transport;
+    private final String apiBase;
+    private final Duration requestTimeout;
+    private final RetryPolicy retryPolicy;
+    private final Sleeper sleeper;
+
+    ApiCaller(HttpTransport transport, String baseUrl, Duration requestTimeout, RetryPolicy retryPolicy,
+              Sleeper sleeper) {
+        this.transport = transport;
+        this.apiBase = baseUrl + "/cgi-bin/";
+        this.requestTimeout = requestTimeout;
+        this.retryPolicy = retryPolicy;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * GETs {@code api} with the query {@code params} (name, value, name, value, ...; values URL-encoded here).
+     */
+    <T extends ApiResponse> T get(String api, Resend resend, ObjectReader reader, String... params) {
+        String url = url(api, params);
+        long start = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            long sent = System.nanoTime();
+            HttpTransport.Response response;
+            try {
+                response = transport.send("GET", url, null, requestTimeout);
+            } catch (TransportFailure failure) {
+                boolean mayRetry = resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent();
+                if (mayRetry && waitBeforeRetry(attempt, start)) {
+                    LOG.debug("GET /cgi-bin/{} failed, retrying: {}, attempt={}", api, failure.getMessage(), attempt);
+                    continue;
+                }
+                WeComTransportException e = new WeComTransportException("WeCom call failed: " + failure.getMessage(),
+                        api, 0, failure.requestMayHaveBeenSent(), failure.getCause());
+                LOG.warn("GET /cgi-bin/{} failed: {}, attempts={}", api, failure.getMessage(), attempt);
+                throw e;
+            }
+            int status = response.status();
+            if (status < 200 || status >= 300) {
+                if (status >= 500 && resend == Resend.IDEMPOTENT && waitBeforeRetry(attempt, start)) {
+                    LOG.debug("GET /cgi-bin/{} -> status={}, retrying, attempt={}", api, status, attempt);
+                    continue;
+                }
+                LOG.warn("GET /cgi-bin/{} -> status={}, attempts={}", api, status, attempt);
+                throw new WeComTransportException("WeCom answered with an HTTP error", api, status, true, null);
+            }
+            T result = decode(api, reader, response.body());
+            int errcode = result.errcode;
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("GET /cgi-bin/{} -> status={}, errcode={}, attempt={}, latency={}ms", api, status, errcode,
+                        attempt, (System.nanoTime() - sent) / 1_000_000);
+            }
+            if (errcode == 0) {
+                return result;
+            }
+            if (errcode == WeComErrorCode.SYSTEM_BUSY.code() && waitBeforeRetry(attempt, start)) {
+                continue;
+            }
+            String errmsg = scrub(result.errmsg, params);
+            WeComException e = WeComErrorCode.toException(errcode, errmsg, api);
+            if (e instanceof SystemBusyException) {
+                LOG.warn("GET /cgi-bin/{} -> errcode={} after {} attempts", api, errcode, attempt);
+            }
+            throw e;
+        }
+    }
+
+    /** @return whether another attempt may start; waits the backoff first */
+    private boolean waitBeforeRetry(int attempt, long startNanos) {
+        if (attempt > retryPolicy.maxRetries()) {
+            return false;
+        }
+        Duration wait = retryPolicy.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        if (elapsed.plus(wait).compareTo(retryPolicy.maxElapsed()) > 0) {
+            return false;
+        }
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WeComInterruptedException(e);
+        }
+        return true;
+    }
+
+    private static <T extends ApiResponse> T decode(String api, ObjectReader reader, byte[] body) {
+        if (body.length == 0) {
+            throw new WeComDecodeException("WeCom answered with an empty body", api, null);
+        }
+        T result;
+        try {
+            result = reader.readValue(body);
+        } catch (JsonProcessingException e) {
+            // The parser's message quotes the body; keep only what kind of problem it was.
+            throw new WeComDecodeException("WeCom answered with a body that is not its JSON ("
+                    + e.getClass().getSimpleName() + ")", api, null);
+        } catch (IOException e) {
+            throw new WeComDecodeException("could not read WeCom's answer (" + e.getClass().getSimpleName() + ")",
+                    api, null);
+        }
+        if (result == null) {
+            throw new WeComDecodeException("WeCom answered with JSON null", api, null);
+        }
+        return result;
+    }
+
+    private String url(String api, String... params) {
+        StringBuilder url = new StringBuilder(apiBase.length() + api.length() + 256).append(apiBase).append(api);
+        for (int i = 0; i < params.length; i += 2) {
+            url.append(i == 0 ? '?' : '&').append(params[i]).append('=')
+                    .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
+        }
+        return url.toString();
+    }
+
+    /** WeCom's messages do not echo credentials today; this keeps it so if one ever does. */
+    static String scrub(String errmsg, String... params) {
+        if (errmsg == null) {
+            return "";
+        }
+        String clean = errmsg;
+        for (int i = 0; i < params.length; i += 2) {
+            for (String name : SENSITIVE) {
+                if (name.equals(params[i]) && !params[i + 1].isEmpty()) {
+                    clean = clean.replace(params[i + 1], "<redacted>");
+                }
+            }
+        }
+        return clean;
+    }
+}

@@ -1,0 +1,471 @@
+package io.github.wecomkit;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.wecomkit.ApiCaller.Resend;
+import io.github.wecomkit.error.CorpMismatchException;
+import io.github.wecomkit.error.WeComApiException;
+import io.github.wecomkit.error.WeComDecodeException;
+import io.github.wecomkit.error.WeComErrorCode;
+import io.github.wecomkit.internal.HttpTransport;
+import io.github.wecomkit.internal.Inputs;
+import io.github.wecomkit.internal.JdkHttpClientTransport;
+import io.github.wecomkit.internal.TokenManager;
+import io.github.wecomkit.internal.UrlConnectionTransport;
+import io.github.wecomkit.token.AccessToken;
+import io.github.wecomkit.token.InMemoryTokenStore;
+import io.github.wecomkit.token.TokenStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The client for one WeCom mini-program app in one corp: turns {@code wx.qy.login} codes into members and keeps
+ * the app's access token fresh. Immutable and thread-safe: build one at start-up and share it.
+ *
+ * <pre>{@code
+ * WeComClient client = WeComClient.builder()
+ *         .corpId("ww0123456789abcdef")
+ *         .secret(System.getenv("WECOM_SECRET"))
+ *         .build();
+ * LoginSession session = client.login(code);           // jscode2session + corp check
+ * Member member = client.getUser(session.userId());    // user/get
+ * }</pre>
+ *
+ * <p>The access token is fetched once per lifetime per corp and secret, however many threads call, renewed in
+ * the background before it ends, and shared through the {@link TokenStore} (in-memory by default; Redis across
+ * instances). A token WeCom rejects (40014, 42001) is dropped only if it is still the current one, and the call
+ * is retried once.
+ */
+public final class WeComClient {
+    /** WeCom's API host. */
+    public static final String DEFAULT_BASE_URL = "https://qyapi.weixin.qq.com";
+    /** Time to open a connection; raise it only for slow networks or proxies. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** Time to wait for an answer once connected; a user is usually waiting on a login. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** A token is renewed in the background this long before it turns expired (scaled down for short tokens). */
+    public static final Duration DEFAULT_TOKEN_REFRESH_AHEAD = Duration.ofMinutes(5);
+    /** A token counts as expired this long before WeCom's stated end, for clock skew and latency. */
+    public static final Duration DEFAULT_TOKEN_EXPIRY_MARGIN = Duration.ofMinutes(1);
+    /** How long a refresh lease lasts if its holder dies mid-refresh. */
+    public static final Duration DEFAULT_REFRESH_LEASE_TIME = Duration.ofSeconds(10);
+    /** How long, beyond the lease, a client waits for another's refresh before fetching itself. */
+    public static final Duration DEFAULT_REFRESH_LEASE_WAIT = Duration.ofSeconds(5);
+
+    static final String API_GET_TOKEN = "gettoken";
+    static final String API_JSCODE2SESSION = "miniprogram/jscode2session";
+    static final String API_USER_GET = "user/get";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectReader TOKEN_READER = MAPPER.readerFor(ApiResponse.Token.class);
+    private static final ObjectReader SESSION_READER = MAPPER.readerFor(ApiResponse.Session.class);
+    private static final ObjectReader USER_READER = MAPPER.readerFor(ApiResponse.User.class);
+
+    private final String corpId;
+    private final String secret;
+    private final Set<String> acceptedCorpIds;
+    private final Clock clock;
+    private final ApiCaller caller;
+    private final TokenManager tokens;
+    private final String description;
+
+    private WeComClient(Builder b) {
+        this.corpId = b.corpId;
+        this.secret = b.secret;
+        Set<String> accepted = new LinkedHashSet<>();
+        accepted.add(b.corpId);
+        accepted.addAll(b.acceptedCorpIds);
+        this.acceptedCorpIds = Set.copyOf(accepted);
+        this.clock = b.clock;
+        HttpTransport transport = b.httpClient != null
+                ? new JdkHttpClientTransport(b.httpClient)
+                : new UrlConnectionTransport(b.connectTimeout);
+        this.caller = new ApiCaller(transport, b.baseUrl, b.requestTimeout, b.retryPolicy, b.sleeper);
+        String key = "access_token:" + corpId + ":" + Inputs.shortHash(secret);
+        this.tokens = new TokenManager(key, b.tokenStore, this::fetchToken, clock, b.tokenRefreshAhead,
+                b.tokenExpiryMargin, b.refreshExecutor, b.refreshLeaseTime, b.refreshLeaseWait);
+        this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + b.baseUrl + ", tokenStore="
+                + b.tokenStore.getClass().getSimpleName() + "}";
+    }
+
+    /** @return a builder; {@code corpId} and {@code secret} are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the corp this client's app belongs to */
+    public String corpId() {
+        return corpId;
+    }
+
+    /**
+     * Exchanges a {@code wx.qy.login} code for the member's session ({@code miniprogram/jscode2session}) and
+     * checks that the member's corp is one this client serves.
+     *
+     * @param code the code the mini-program sent; single-use, valid five minutes
+     * @return the corp id, user id and session key
+     * @throws NullPointerException                      if {@code code} is null
+     * @throws IllegalArgumentException                  if {@code code} is blank, too long or has control characters
+     * @throws io.github.wecomkit.error.InvalidCodeException the code was used already or expired (40029)
+     * @throws CorpMismatchException                     the member belongs to a corp this client does not serve
+     * @throws io.github.wecomkit.error.InvalidCredentialException the corp id or secret is wrong
+     * @throws io.github.wecomkit.error.WeComApiException any other errcode
+     * @throws io.github.wecomkit.error.WeComTransportException WeCom could not be reached
+     */
+    public LoginSession login(String code) {
+        Inputs.require("code", code);
+        ApiResponse.Session s = callWithToken(API_JSCODE2SESSION, Resend.ONLY_IF_NOT_SENT, SESSION_READER,
+                "js_code", code, "grant_type", "authorization_code");
+        if (isBlank(s.corpid) || isBlank(s.userid) || isBlank(s.sessionKey)) {
+            throw new WeComDecodeException("WeCom's answer lacks corpid, userid or session_key", API_JSCODE2SESSION,
+                    null);
+        }
+        if (!acceptedCorpIds.contains(s.corpid)) {
+            throw new CorpMismatchException(s.corpid, acceptedCorpIds);
+        }
+        return new LoginSession(s.corpid, s.userid, s.sessionKey, Member.emptyToNull(s.deviceid),
+                Member.emptyToNull(s.openUserid));
+    }
+
+    /**
+     * Reads a member ({@code user/get}). The member must be in the app's visible range.
+     *
+     * @param userId the member's user id
+     * @return the member
+     * @throws NullPointerException                       if {@code userId} is null
+     * @throws IllegalArgumentException                   if {@code userId} is blank, too long or has control characters
+     * @throws io.github.wecomkit.error.NoPrivilegeException the member is outside the app's visible range (60011)
+     * @throws io.github.wecomkit.error.UserNotFoundException no such member (60111)
+     * @throws io.github.wecomkit.error.WeComApiException  any other errcode
+     * @throws io.github.wecomkit.error.WeComTransportException WeCom could not be reached
+     */
+    public Member getUser(String userId) {
+        Inputs.require("userId", userId);
+        ApiResponse.User u = callWithToken(API_USER_GET, Resend.IDEMPOTENT, USER_READER, "userid", userId);
+        if (isBlank(u.userid)) {
+            throw new WeComDecodeException("WeCom's answer lacks userid", API_USER_GET, null);
+        }
+        return new Member(u);
+    }
+
+    private <T extends ApiResponse> T callWithToken(String api, Resend resend, ObjectReader reader,
+                                                    String... params) {
+        AccessToken token = tokens.token();
+        try {
+            return caller.get(api, resend, reader, withToken(token, params));
+        } catch (WeComApiException e) {
+            if (e.errcode() != WeComErrorCode.INVALID_ACCESS_TOKEN.code()
+                    && e.errcode() != WeComErrorCode.ACCESS_TOKEN_EXPIRED.code()) {
+                throw e;
+            }
+            // The request carried a token WeCom no longer accepts; a code is not consumed by such a failure.
+            AccessToken next = tokens.tokenAfterRejection(token.value());
+            return caller.get(api, resend, reader, withToken(next, params));
+        }
+    }
+
+    private static String[] withToken(AccessToken token, String... params) {
+        String[] all = Arrays.copyOf(new String[] {"access_token", token.value()}, params.length + 2);
+        System.arraycopy(params, 0, all, 2, params.length);
+        return all;
+    }
+
+    private AccessToken fetchToken() {
+        Instant issuedAt = clock.instant();
+        ApiResponse.Token t = caller.get(API_GET_TOKEN, Resend.IDEMPOTENT, TOKEN_READER,
+                "corpid", corpId, "corpsecret", secret);
+        if (isBlank(t.accessToken) || t.expiresIn <= 0) {
+            throw new WeComDecodeException("WeCom's answer lacks access_token or a positive expires_in",
+                    API_GET_TOKEN, null);
+        }
+        return AccessToken.of(t.accessToken, issuedAt, issuedAt.plusSeconds(t.expiresIn));
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Visible for tests: FRESH, STALE, EXPIRED or ABSENT. */
+    String tokenState() {
+        return tokens.state();
+    }
+
+    /** @return the corp id, base URL and store type; never the secret or a token */
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /**
+     * Builds a {@link WeComClient}. Setters check their argument at once; {@link #build()} checks that
+     * {@code corpId} and {@code secret} were given.
+     *
+     * <pre>{@code
+     * WeComClient.builder().corpId(corpId).secret(secret).requestTimeout(Duration.ofSeconds(5)).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private String corpId;
+        private String secret;
+        private String baseUrl = DEFAULT_BASE_URL;
+        private TokenStore tokenStore;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private HttpClient httpClient;
+        private Clock clock = Clock.systemUTC();
+        private final Set<String> acceptedCorpIds = new LinkedHashSet<>();
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Duration tokenRefreshAhead = DEFAULT_TOKEN_REFRESH_AHEAD;
+        private Duration tokenExpiryMargin = DEFAULT_TOKEN_EXPIRY_MARGIN;
+        private Duration refreshLeaseTime = DEFAULT_REFRESH_LEASE_TIME;
+        private Duration refreshLeaseWait = DEFAULT_REFRESH_LEASE_WAIT;
+        private Executor refreshExecutor;
+        private ApiCaller.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+
+        private Builder() {
+        }
+
+        /**
+         * @param corpId the corp id ({@code ww...}), from the admin console's "My Company" page; required
+         * @return this builder
+         */
+        public Builder corpId(String corpId) {
+            this.corpId = Inputs.require("corpId", corpId);
+            return this;
+        }
+
+        /**
+         * @param secret the secret of the mini-program's app in that corp (not another app's, not the
+         *               contacts secret); required. Never logged.
+         * @return this builder
+         */
+        public Builder secret(String secret) {
+            this.secret = Inputs.require("secret", secret);
+            return this;
+        }
+
+        /**
+         * @param baseUrl WeCom's API origin, {@value #DEFAULT_BASE_URL} by default; tests and forward proxies
+         *                change it
+         * @return this builder
+         */
+        public Builder baseUrl(String baseUrl) {
+            Inputs.require("baseUrl", baseUrl);
+            URI uri;
+            try {
+                uri = URI.create(baseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("baseUrl is not a URI: " + baseUrl, e);
+            }
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL: " + baseUrl);
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + baseUrl);
+            }
+            this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+            return this;
+        }
+
+        /**
+         * @param tokenStore where tokens are shared; an {@link InMemoryTokenStore} on this client's clock by default
+         * @return this builder
+         */
+        public Builder tokenStore(TokenStore tokenStore) {
+            this.tokenStore = Objects.requireNonNull(tokenStore, "tokenStore == null");
+            return this;
+        }
+
+        /**
+         * @param connectTimeout time to open a connection, {@code DEFAULT_CONNECT_TIMEOUT} (3 s) by default;
+         *                       ignored when {@link #httpClient(HttpClient)} is given (set it on that client)
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive("connectTimeout", connectTimeout);
+            return this;
+        }
+
+        /**
+         * @param requestTimeout time to wait for an answer, {@code DEFAULT_REQUEST_TIMEOUT} (10 s) by default
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = positive("requestTimeout", requestTimeout);
+            return this;
+        }
+
+        /**
+         * Uses the caller's own {@link HttpClient} (a proxy, custom TLS trust, an executor) instead of the default
+         * transport, the JDK's {@code HttpURLConnection} with keep-alive, which is faster for small calls.
+         *
+         * @param httpClient the client to send every call with
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient == null");
+            return this;
+        }
+
+        /**
+         * @param clock the clock that decides when a token is fresh, stale or expired; tests pass a fake one
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock == null");
+            return this;
+        }
+
+        /**
+         * Corps, besides {@link #corpId(String)}, whose members {@link WeComClient#login(String)} accepts. With one
+         * mini-program bound to several corps, any other corp gives a {@link CorpMismatchException}.
+         *
+         * @param corpIds corp ids
+         * @return this builder
+         */
+        public Builder acceptedCorpIds(String... corpIds) {
+            Objects.requireNonNull(corpIds, "corpIds == null");
+            return acceptedCorpIds(Arrays.asList(corpIds));
+        }
+
+        /**
+         * @param corpIds corp ids, besides {@link #corpId(String)}, whose members login accepts
+         * @return this builder
+         */
+        public Builder acceptedCorpIds(Collection<String> corpIds) {
+            Objects.requireNonNull(corpIds, "corpIds == null");
+            for (String id : corpIds) {
+                acceptedCorpIds.add(Inputs.require("corpIds element", id));
+            }
+            return this;
+        }
+
+        /**
+         * @param retryPolicy when to retry; {@link RetryPolicy#defaults()} unless given
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
+            return this;
+        }
+
+        /**
+         * @param refreshAhead how long before a token turns expired the background refresh starts, 5 min by
+         *                     default; at most a quarter of the token's lifetime is used
+         * @return this builder
+         */
+        public Builder tokenRefreshAhead(Duration refreshAhead) {
+            this.tokenRefreshAhead = nonNegative("tokenRefreshAhead", refreshAhead);
+            return this;
+        }
+
+        /**
+         * @param expiryMargin how long before WeCom's stated end a token stops being used, 1 min by default; at
+         *                     most a tenth of the token's lifetime is used
+         * @return this builder
+         */
+        public Builder tokenExpiryMargin(Duration expiryMargin) {
+            this.tokenExpiryMargin = nonNegative("tokenExpiryMargin", expiryMargin);
+            return this;
+        }
+
+        /**
+         * @param leaseTime how long a refresh lease lasts if its holder dies, 10 s by default
+         * @param leaseWait how long beyond it others wait before fetching themselves, 5 s by default
+         * @return this builder
+         */
+        public Builder refreshLease(Duration leaseTime, Duration leaseWait) {
+            this.refreshLeaseTime = positive("leaseTime", leaseTime);
+            this.refreshLeaseWait = nonNegative("leaseWait", leaseWait);
+            return this;
+        }
+
+        /**
+         * @param executor where background token refreshes run; by default a small shared pool of daemon threads
+         * @return this builder
+         */
+        public Builder refreshExecutor(Executor executor) {
+            this.refreshExecutor = Objects.requireNonNull(executor, "executor == null");
+            return this;
+        }
+
+        /** Visible for tests: records retry waits instead of sleeping. */
+        Builder sleeper(ApiCaller.Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
+            return this;
+        }
+
+        /**
+         * @return the client
+         * @throws IllegalStateException naming the missing option
+         */
+        public WeComClient build() {
+            if (corpId == null) {
+                throw new IllegalStateException("corpId is required: call corpId(..) with the corp's id (ww...)");
+            }
+            if (secret == null) {
+                throw new IllegalStateException("secret is required: call secret(..) with the mini-program app's"
+                        + " secret");
+            }
+            if (tokenStore == null) {
+                tokenStore = new InMemoryTokenStore(clock);
+            }
+            if (refreshExecutor == null) {
+                refreshExecutor = SharedRefreshExecutor.INSTANCE;
+            }
+            return new WeComClient(this);
+        }
+
+        private static Duration positive(String name, Duration value) {
+            Objects.requireNonNull(value, name + " == null");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+
+        private static Duration nonNegative(String name, Duration value) {
+            Objects.requireNonNull(value, name + " == null");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + value);
+            }
+            return value;
+        }
+    }
+
+    /** Background refreshes are rare (one per token lifetime per app): a few daemon threads serve every client. */
+    private static final class SharedRefreshExecutor {
+        static final ExecutorService INSTANCE;
+
+        static {
+            AtomicInteger n = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "wecomkit-token-refresh-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            INSTANCE = pool;
+        }
+
+        private SharedRefreshExecutor() {
+        }
+    }
+}

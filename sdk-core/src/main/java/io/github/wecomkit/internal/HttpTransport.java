@@ -1,0 +1,54 @@
+package io.github.wecomkit.internal;
+
+import java.time.Duration;
+
+/**
+ * The one seam between wecomkit and an HTTP client. Implementations send one request, read the whole body,
+ * and say, when they fail, whether the request may have reached the server.
+ */
+public interface HttpTransport {
+
+    /**
+     * @param method  {@code GET} or {@code POST}
+     * @param url     the full URL, query included
+     * @param body    the JSON body for POST, or {@code null}
+     * @param timeout the request timeout (connect excluded)
+     * @return the status and body
+     * @throws TransportFailure when no complete response arrived
+     */
+    Response send(String method, String url, byte[] body, Duration timeout) throws TransportFailure;
+
+    /** An HTTP answer: status and the whole body. */
+    final class Response {
+        private final int status;
+        private final byte[] body;
+
+        public Response(int status, byte[] body) {
+            this.status = status;
+            this.body = body;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public byte[] body() {
+            return body;
+        }
+    }
+
+    /** No complete response. {@link #requestMayHaveBeenSent()} is false only when the server cannot have it. */
+    final class TransportFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean requestMayHaveBeenSent;
+
+        public TransportFailure(String message, boolean requestMayHaveBeenSent, Throwable cause) {
+            super(message, cause);
+            this.requestMayHaveBeenSent = requestMayHaveBeenSent;
+        }
+
+        public boolean requestMayHaveBeenSent() {
+            return requestMayHaveBeenSent;
+        }
+    }
+}

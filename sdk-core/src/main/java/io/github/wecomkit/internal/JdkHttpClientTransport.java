@@ -1,0 +1,47 @@
+package io.github.wecomkit.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** A transport over the caller's own {@link HttpClient} (proxies, custom TLS, HTTP/2 settings are theirs). */
+public final class JdkHttpClientTransport implements HttpTransport {
+    private final HttpClient client;
+
+    public JdkHttpClientTransport(HttpClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Response send(String method, String url, byte[] body, Duration timeout) throws TransportFailure {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .header("User-Agent", Version.USER_AGENT);
+        if (body != null) {
+            request.header("Content-Type", "application/json; charset=utf-8")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(response.statusCode(), response.body());
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw new TransportFailure(UrlConnectionTransport.describe("could not connect", e), false, e);
+        } catch (HttpTimeoutException e) {
+            throw new TransportFailure(UrlConnectionTransport.describe("timed out", e), true, e);
+        } catch (IOException e) {
+            throw new TransportFailure(UrlConnectionTransport.describe("I/O error", e), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportFailure("interrupted", true, e);
+        }
+    }
+}
