@@ -26,7 +26,11 @@ public class WeComException extends RuntimeException {
      * @param retryable whether calling again later can succeed
      */
     protected WeComException(String message, Throwable cause, boolean retryable) {
-        super(message, cause);
+        // A null cause is left unset (not set to null) so that a copy can still record the original.
+        super(message);
+        if (cause != null) {
+            initCause(cause);
+        }
         this.retryable = retryable;
     }
 
