@@ -15,7 +15,8 @@ App({
   },
 
   // corpId is set only on a retry the backend asked for (HTTP 409): the member belongs to another bound corp.
-  login(corpId) {
+  // retried counts the automatic retries, so a persistent failure never loops.
+  login(corpId, retried = 0) {
     wx.qy.login({
       success: (res) => {
         if (!res.code) {
@@ -27,7 +28,7 @@ App({
           method: 'POST',
           header: { 'content-type': 'application/json' },
           data: corpId ? { code: res.code, corpId } : { code: res.code },
-          success: (resp) => this.onLoginResponse(resp, corpId),
+          success: (resp) => this.onLoginResponse(resp, corpId, retried),
           fail: () => wx.showToast({ title: 'Network error', icon: 'none' }),
         });
       },
@@ -35,19 +36,19 @@ App({
     });
   },
 
-  onLoginResponse(resp, triedCorpId) {
+  onLoginResponse(resp, triedCorpId, retried) {
     const body = resp.data || {};
     if (resp.statusCode === 200) {
       this.globalData.token = body.token; // send as "Authorization: Bearer <token>" on later requests
       this.globalData.member = body.member;
       return;
     }
-    if (resp.statusCode === 409 && body.corpId && body.corpId !== triedCorpId) {
-      this.login(body.corpId); // codes are single-use: a fresh wx.qy.login for that corp
+    if (resp.statusCode === 409 && body.corpId && body.corpId !== triedCorpId && retried < 2) {
+      this.login(body.corpId, retried + 1); // codes are single-use: a fresh wx.qy.login for that corp
       return;
     }
-    if (resp.statusCode === 401 && !triedCorpId) {
-      this.login(); // the code expired or was used: one fresh attempt
+    if (resp.statusCode === 401 && retried < 1) {
+      this.login(triedCorpId, retried + 1); // the code expired or was used: one fresh attempt
       return;
     }
     // 403: outside the app's visible range, or not a member; the backend's message says what to do.
