@@ -17,6 +17,8 @@ import io.github.wecomkit.error.UserNotFoundException;
 import io.github.wecomkit.error.WeComApiException;
 import io.github.wecomkit.error.WeComException;
 import io.github.wecomkit.error.WeComTransportException;
+import io.github.wecomkit.testkit.FakeMember;
+import io.github.wecomkit.testkit.FakeWeCom;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -89,6 +92,49 @@ public final class LoginBackend implements AutoCloseable {
         server.createContext("/api/me", this::me);
         server.setExecutor(executor);
         server.start();
+    }
+
+    /**
+     * Runs the backend on port 8080 (or {@code PORT}) until stopped: against real WeCom when
+     * {@code WECOM_CORP_ID} and {@code WECOM_SECRET} are set, else on an embedded {@link FakeWeCom} with a demo
+     * member, printing a ready-to-run {@code curl} line.
+     *
+     * <pre>{@code
+     * ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.wecomkit.examples.LoginBackend
+     * }</pre>
+     *
+     * @param args ignored
+     * @throws InterruptedException when stopped
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int port = Integer.parseInt(Optional.ofNullable(System.getenv("PORT")).orElse("8080"));
+        String corpId = System.getenv("WECOM_CORP_ID");
+        String secret = System.getenv("WECOM_SECRET");
+        FakeWeCom wecom = null;
+        WeComClient.Builder builder = WeComClient.builder();
+        if (corpId == null || secret == null) {
+            wecom = FakeWeCom.start();
+            corpId = LoginExample.DEMO_CORP_ID;
+            secret = LoginExample.DEMO_SECRET;
+            wecom.addCorp(corpId, secret).addMember(FakeMember.builder(LoginExample.DEMO_USER_ID).name("张三")
+                    .department(1, 2).position("Backend engineer").build());
+            builder.baseUrl(wecom.baseUrl());
+        }
+        WeComClient client = builder.corpId(corpId).secret(secret).build();
+        try (LoginBackend backend = new LoginBackend(Map.of(corpId, client), corpId, SessionTokens.withRandomKey(),
+                port)) {
+            System.out.println("Login backend at " + backend.baseUrl() + "/api/login");
+            if (wecom != null) {
+                System.out.println("Try it (a demo code from the embedded FakeWeCom, single-use):");
+                System.out.println("  curl -s -X POST " + backend.baseUrl() + "/api/login -d '{\"code\":\""
+                        + wecom.issueCode(corpId, LoginExample.DEMO_USER_ID) + "\"}'");
+            }
+            new CountDownLatch(1).await(); // serve until the process is stopped
+        } finally {
+            if (wecom != null) {
+                wecom.close();
+            }
+        }
     }
 
     /** @return the backend's base URL, e.g. {@code http://127.0.0.1:8080} */
