@@ -454,6 +454,14 @@ class FakeWeComTest {
     }
 
     @Test
+    void toString_neverShowsASecretOrToken() throws Exception {
+        String token = token("wwcorpa", "secret-a");
+        String all = wecom + " " + corp + " " + corp.app() + " " + corp.member("lisi").orElseThrow();
+        assertTrue(all.contains("wwcorpa"), all);
+        assertFalse(all.contains("secret-a") || all.contains(token), all);
+    }
+
+    @Test
     void nodelay_isOnForTheJdkServer() {
         assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
     }
