@@ -180,8 +180,9 @@ public final class FakeWeCom implements AutoCloseable {
      */
     public FakeCorp addCorp(String corpId, String secret) {
         Objects.requireNonNull(corpId, "corpId == null");
-        if (corpId.isBlank()) {
-            throw new IllegalArgumentException("corpId is blank");
+        Objects.requireNonNull(secret, "secret == null");
+        if (corpId.isBlank() || secret.isBlank()) {
+            throw new IllegalArgumentException("corpId and secret must not be blank");
         }
         FakeCorp corp = new FakeCorp(corpId);
         if (corps.putIfAbsent(corpId, corp) != null) {
@@ -331,6 +332,7 @@ public final class FakeWeCom implements AutoCloseable {
      */
     public boolean awaitCalls(FakeApi api, int count, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(api, "api == null");
+        Objects.requireNonNull(timeout, "timeout == null");
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (calls) {
             while (calls.get(api).get() < count) {
@@ -447,54 +449,67 @@ public final class FakeWeCom implements AutoCloseable {
     }
 
     private void handle(FakeApi api, HttpExchange exchange) {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            synchronized (calls) {
-                calls.get(api).incrementAndGet();
-                calls.notifyAll();
-            }
-            Fault fault = takeFault(api);
-            if (fault != null) {
-                if (fault.drop) {
-                    return; // closing without response headers closes the connection
-                }
-                if (fault.httpStatus != 0) {
-                    WeComReplies.sendRaw(exchange, fault.httpStatus, "text/html; charset=UTF-8", fault.body);
-                    return;
-                }
-                if (fault.errcode != 0) {
-                    WeComReplies.sendJson(exchange, error(exchange, fault.errcode));
-                    return;
-                }
-                Thread.sleep(fault.delay.toMillis());
-            }
-            Map<String, String> query = query(exchange);
-            Map<String, Object> answer;
-            switch (api) {
-                case GET_TOKEN:
-                    answer = getToken(exchange, query);
-                    break;
-                case JSCODE2SESSION:
-                    answer = jscode2session(exchange, query);
-                    break;
-                case USER_GET:
-                    answer = userGet(exchange, query);
-                    break;
-                case MESSAGE_SEND:
-                    answer = messageSend(exchange, query, body);
-                    break;
-                default:
-                    throw new IllegalStateException("unhandled " + api);
-            }
-            WeComReplies.sendJson(exchange, answer);
+        try {
+            serve(api, exchange);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // close() during a scripted delay
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // The client went away (e.g. it timed out during a scripted delay); nothing to answer.
+        } catch (RuntimeException e) {
+            // A defect of the fake itself: say so loudly rather than look like a network failure.
+            try {
+                WeComReplies.sendRaw(exchange, 500, "text/plain; charset=UTF-8", "FakeWeCom failed: " + e);
+            } catch (IOException | RuntimeException ignored) {
+                // the answer had started already, or the client is gone
+            }
+        } finally {
+            exchange.close(); // without response headers this closes the connection: what dropNext relies on
         }
+    }
+
+    private void serve(FakeApi api, HttpExchange exchange) throws IOException, InterruptedException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        synchronized (calls) {
+            calls.get(api).incrementAndGet();
+            calls.notifyAll();
+        }
+        Fault fault = takeFault(api);
+        if (fault != null) {
+            if (fault.drop) {
+                return;
+            }
+            if (fault.httpStatus != 0) {
+                WeComReplies.sendRaw(exchange, fault.httpStatus, "text/html; charset=UTF-8", fault.body);
+                return;
+            }
+            if (fault.errcode != 0) {
+                WeComReplies.sendJson(exchange, error(exchange, fault.errcode));
+                return;
+            }
+            Thread.sleep(fault.delay.toMillis());
+        }
+        Map<String, String> query = query(exchange);
+        Map<String, Object> answer;
+        switch (api) {
+            case GET_TOKEN:
+                answer = getToken(exchange, query);
+                break;
+            case JSCODE2SESSION:
+                answer = jscode2session(exchange, query);
+                break;
+            case USER_GET:
+                answer = userGet(exchange, query);
+                break;
+            case MESSAGE_SEND:
+                answer = messageSend(exchange, query, body);
+                break;
+            default:
+                throw new IllegalStateException("unhandled " + api);
+        }
+        WeComReplies.sendJson(exchange, answer);
     }
 
     private Map<String, Object> getToken(HttpExchange exchange, Map<String, String> query) {
