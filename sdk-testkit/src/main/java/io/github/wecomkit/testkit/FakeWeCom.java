@@ -3,11 +3,13 @@ package io.github.wecomkit.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.wecomkit.callback.WeComCallback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -401,6 +403,30 @@ public final class FakeWeCom implements AutoCloseable {
         synchronized (faults) {
             faults.values().forEach(Deque::clear);
         }
+    }
+
+    /**
+     * A sender of WeCom callbacks to a URL, signed and encrypted with the Token and EncodingAESKey configured for
+     * that URL, for a corp of this fake (its first app's agent id goes into the envelope). Timestamps come from
+     * the fake's clock; answers are awaited up to five seconds, WeCom's own limit for events.
+     *
+     * @param url            the backend's callback URL, e.g. {@code http://127.0.0.1:8080/wecom/callback}
+     * @param token          the callback Token (letters and digits, up to 32)
+     * @param encodingAesKey the 43-character EncodingAESKey
+     * @param corpId         a corp of this fake, written as the receive id of every message
+     * @return the sender
+     * @throws IllegalArgumentException if the corp is unknown, or the Token or key are malformed
+     */
+    public CallbackSender callbackSender(String url, String token, String encodingAesKey, String corpId) {
+        Objects.requireNonNull(url, "url == null");
+        FakeCorp corp = corp(corpId);
+        URI uri = URI.create(url);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("url must be absolute: " + url);
+        }
+        WeComCallback crypto = WeComCallback.builder().token(token).encodingAesKey(encodingAesKey)
+                .receiveIds(corp.corpId()).clock(clock).build();
+        return new CallbackSender(uri, crypto, corp.corpId(), corp.app().agentId(), clock, Duration.ofSeconds(5));
     }
 
     /** @return the JSON bodies {@code message/send} accepted, oldest first, unmodifiable */
