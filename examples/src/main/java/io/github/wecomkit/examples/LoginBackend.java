@@ -7,6 +7,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.wecomkit.LoginSession;
 import io.github.wecomkit.Member;
 import io.github.wecomkit.WeComClient;
+import io.github.wecomkit.callback.CallbackEvent;
+import io.github.wecomkit.callback.CallbackException;
+import io.github.wecomkit.callback.SubscribeEvent;
+import io.github.wecomkit.callback.UnsubscribeEvent;
+import io.github.wecomkit.callback.WeComCallback;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.InvalidCodeException;
 import io.github.wecomkit.error.InvalidCredentialException;
@@ -17,6 +22,7 @@ import io.github.wecomkit.error.UserNotFoundException;
 import io.github.wecomkit.error.WeComApiException;
 import io.github.wecomkit.error.WeComException;
 import io.github.wecomkit.error.WeComTransportException;
+import io.github.wecomkit.testkit.CallbackSender;
 import io.github.wecomkit.testkit.FakeMember;
 import io.github.wecomkit.testkit.FakeWeCom;
 import java.io.IOException;
@@ -25,10 +31,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/login  {"code": "..."}                 → 200 {"token": "...", "corpId": "...", "member": {...}}
  *                  {"code": "...", "corpId": "ww…"} (after a 409: a fresh code, exchanged with that corp)
  * GET  /api/me     Authorization: Bearer <token>   → 200 {"corpId": "...", "userId": "..."}
+ * GET  /wecom/callback?msg_signature=&timestamp=&nonce=&echostr=  → the decrypted echo (URL verification)
+ * POST /wecom/callback?msg_signature=&timestamp=&nonce=           → 200, empty (an encrypted event)
  * }</pre>
  *
  * <p>Answers: 400 bad request, 401 used or expired code (call {@code wx.qy.login} again), 403 the member is
@@ -54,12 +68,18 @@ public final class LoginBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoginBackend.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_BYTES = 4096;
+    private static final int MAX_EVENTS = 100;
+    /** The demo callback settings on the fake; real ones come from the admin console's callback page. */
+    static final String DEMO_CALLBACK_TOKEN = "wecomkitDemoToken";
+    static final String DEMO_CALLBACK_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
     private final Map<String, WeComClient> clientsByCorp;
     private final WeComClient defaultClient;
     private final SessionTokens sessionTokens;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final WeComCallback callback;
+    private final Deque<CallbackEvent> events = new ConcurrentLinkedDeque<>();
 
     /**
      * Starts the backend on a loopback port.
@@ -71,6 +91,22 @@ public final class LoginBackend implements AutoCloseable {
      */
     public LoginBackend(Map<String, WeComClient> clientsByCorp, String defaultCorpId, SessionTokens sessionTokens,
             int port) {
+        this(clientsByCorp, defaultCorpId, sessionTokens, null, port);
+    }
+
+    /**
+     * Starts the backend on a loopback port, with a callback endpoint at {@code /wecom/callback}.
+     *
+     * @param clientsByCorp one client per corp the mini-program is bound to (one entry for most apps)
+     * @param defaultCorpId the corp whose client exchanges a code when the mini-program names none
+     * @param sessionTokens the signer for the backend's own session tokens
+     * @param callback      the Token, EncodingAESKey and receive id configured for the callback URL, or
+     *                      {@code null} for no callback endpoint
+     * @param port          the port, 0 for a free one
+     */
+    public LoginBackend(Map<String, WeComClient> clientsByCorp, String defaultCorpId, SessionTokens sessionTokens,
+            WeComCallback callback, int port) {
+        this.callback = callback;
         this.clientsByCorp = Map.copyOf(clientsByCorp);
         this.defaultClient = this.clientsByCorp.get(Objects.requireNonNull(defaultCorpId, "defaultCorpId == null"));
         if (defaultClient == null) {
@@ -90,14 +126,19 @@ public final class LoginBackend implements AutoCloseable {
         }
         server.createContext("/api/login", this::login);
         server.createContext("/api/me", this::me);
+        if (callback != null) {
+            server.createContext("/wecom/callback", this::callback);
+        }
         server.setExecutor(executor);
         server.start();
     }
 
     /**
      * Runs the backend on port 8080 (or {@code PORT}) until stopped: against real WeCom when
-     * {@code WECOM_CORP_ID} and {@code WECOM_SECRET} are set, else on an embedded {@link FakeWeCom} with a demo
-     * member, printing a ready-to-run {@code curl} line.
+     * {@code WECOM_CORP_ID} and {@code WECOM_SECRET} are set (and a callback endpoint when
+     * {@code WECOM_CALLBACK_TOKEN} and {@code WECOM_CALLBACK_AES_KEY} are), else on an embedded {@link FakeWeCom}
+     * with a demo member, which also verifies the callback URL and sends an event, printing a ready-to-run
+     * {@code curl} line.
      *
      * <pre>{@code
      * ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.wecomkit.examples.LoginBackend
@@ -110,21 +151,32 @@ public final class LoginBackend implements AutoCloseable {
         int port = Integer.parseInt(Optional.ofNullable(System.getenv("PORT")).orElse("8080"));
         String corpId = System.getenv("WECOM_CORP_ID");
         String secret = System.getenv("WECOM_SECRET");
+        String callbackToken = System.getenv("WECOM_CALLBACK_TOKEN");
+        String callbackAesKey = System.getenv("WECOM_CALLBACK_AES_KEY");
         FakeWeCom wecom = null;
         WeComClient.Builder builder = WeComClient.builder();
         if (corpId == null || secret == null) {
             wecom = FakeWeCom.start();
             corpId = LoginExample.DEMO_CORP_ID;
             secret = LoginExample.DEMO_SECRET;
+            callbackToken = DEMO_CALLBACK_TOKEN;
+            callbackAesKey = DEMO_CALLBACK_AES_KEY;
             wecom.addCorp(corpId, secret).addMember(FakeMember.builder(LoginExample.DEMO_USER_ID).name("张三")
                     .department(1, 2).position("Backend engineer").build());
             builder.baseUrl(wecom.baseUrl());
         }
         WeComClient client = builder.corpId(corpId).secret(secret).build();
+        WeComCallback callback = callbackToken == null || callbackAesKey == null ? null
+                : WeComCallback.builder().token(callbackToken).encodingAesKey(callbackAesKey).receiveIds(corpId).build();
         try (LoginBackend backend = new LoginBackend(Map.of(corpId, client), corpId, SessionTokens.withRandomKey(),
-                port)) {
-            System.out.println("Login backend at " + backend.baseUrl() + "/api/login");
+                callback, port)) {
+            System.out.println("Login backend at " + backend.baseUrl() + "/api/login"
+                    + (callback == null ? "" : ", callbacks at " + backend.baseUrl() + "/wecom/callback"));
             if (wecom != null) {
+                CallbackSender callbacks = wecom.callbackSender(backend.baseUrl() + "/wecom/callback",
+                        DEMO_CALLBACK_TOKEN, DEMO_CALLBACK_AES_KEY, corpId);
+                System.out.println("FakeWeCom verified the callback URL: " + callbacks.verifyUrl().passed()
+                        + "; subscribe event answered HTTP " + callbacks.sendSubscribe(LoginExample.DEMO_USER_ID).status());
                 System.out.println("Try it (a demo code from the embedded FakeWeCom, single-use):");
                 System.out.println("  curl -s -X POST " + backend.baseUrl() + "/api/login -d '{\"code\":\""
                         + wecom.issueCode(corpId, LoginExample.DEMO_USER_ID) + "\"}'");
@@ -221,6 +273,57 @@ public final class LoginBackend implements AutoCloseable {
         }
     }
 
+    /** @return the latest callback events received (at most {@value #MAX_EVENTS}), oldest first */
+    public List<CallbackEvent> callbackEvents() {
+        return List.copyOf(events);
+    }
+
+    /**
+     * WeCom's callback URL: GET verifies the URL (answer the decrypted echo string, nothing else, within a second),
+     * POST delivers an encrypted event (answer 200 with an empty body within five seconds, or WeCom retries).
+     */
+    private void callback(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> q = query(exchange);
+            try {
+                if ("GET".equals(exchange.getRequestMethod())) {
+                    String echo = callback.verifyUrl(q.get("msg_signature"), q.get("timestamp"), q.get("nonce"),
+                            q.get("echostr"));
+                    replyText(exchange, 200, echo);
+                    return;
+                }
+                if (!"POST".equals(exchange.getRequestMethod())) {
+                    replyText(exchange, 405, "GET or POST");
+                    return;
+                }
+                String body;
+                try (InputStream in = exchange.getRequestBody()) {
+                    // One byte over the SDK's limit is enough for it to reject the body as too large.
+                    body = new String(in.readNBytes(WeComCallback.DEFAULT_MAX_BODY_BYTES + 1), StandardCharsets.UTF_8);
+                }
+                CallbackEvent event = callback.decrypt(q.get("msg_signature"), q.get("timestamp"), q.get("nonce"),
+                        body);
+                remember(event);
+                replyText(exchange, 200, "");
+            } catch (CallbackException e) {
+                LOG.warn("callback rejected: reason={}", e.reason());
+                replyText(exchange, 400, "rejected: " + e.reason());
+            }
+        }
+    }
+
+    private void remember(CallbackEvent event) {
+        if (event instanceof SubscribeEvent s) {
+            LOG.info("member {} of corp {} entered the app's visible range", s.fromUserName(), s.toUserName());
+        } else if (event instanceof UnsubscribeEvent u) {
+            LOG.info("member {} of corp {} left the app's visible range", u.fromUserName(), u.toUserName());
+        }
+        events.addLast(event);
+        while (events.size() > MAX_EVENTS) {
+            events.pollFirst();
+        }
+    }
+
     private void me(HttpExchange exchange) throws IOException {
         try (exchange) {
             String auth = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
@@ -234,6 +337,32 @@ public final class LoginBackend implements AutoCloseable {
             me.put("corpId", subject.get().corpId());
             me.put("userId", subject.get().userId());
             reply(exchange, 200, me);
+        }
+    }
+
+    private static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> params = new HashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.putIfAbsent(pair.substring(0, eq),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return params;
+    }
+
+    private static void replyText(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
         }
     }
 
