@@ -1,6 +1,7 @@
 package io.github.wecomkit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.github.wecomkit.error.WeComErrorCode;
@@ -18,19 +19,38 @@ class ErrorsDocTest {
 
     @Test
     void errorsTable_matchesWeComErrorCodeValues() throws IOException {
+        assertEquals(String.join("\n", expectedRows()), String.join("\n", tableRows(docLines())),
+                "docs/errors.md differs from WeComErrorCode; regenerate its table");
+    }
+
+    @Test
+    void tableRows_seeAChangedRetryClassOrAMissingRow() throws IOException {
+        List<String> lines = new ArrayList<>(docLines());
+        int first = lines.indexOf(HEADER) + 2;
+        lines.set(first, lines.get(first).replace("| RETRY |", "| NEVER |"));
+        List<String> changed = tableRows(lines);
+        assertEquals(expectedRows().size(), changed.size());
+        assertNotEquals(expectedRows().get(0), changed.get(0));
+        lines.remove(first);
+        assertEquals(expectedRows().size() - 1, tableRows(lines).size());
+    }
+
+    private static List<String> expectedRows() {
         List<String> expected = new ArrayList<>();
         for (WeComErrorCode c : WeComErrorCode.values()) {
             expected.add(c.code() + " | " + c.name() + " | " + c.meaning() + " | " + c.retry().name() + " | "
                     + c.exceptionType().getSimpleName());
         }
-        assertEquals(String.join("\n", expected), String.join("\n", tableRows()),
-                "docs/errors.md differs from WeComErrorCode; regenerate its table");
+        return expected;
     }
 
-    private static List<String> tableRows() throws IOException {
+    private static List<String> docLines() throws IOException {
         String dir = System.getProperty("wecomkit.docs.dir");
         assertNotNull(dir, "surefire sets wecomkit.docs.dir");
-        List<String> lines = Files.readAllLines(Path.of(dir, "errors.md"), StandardCharsets.UTF_8);
+        return Files.readAllLines(Path.of(dir, "errors.md"), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> tableRows(List<String> lines) {
         int header = lines.indexOf(HEADER);
         if (header < 0) {
             throw new AssertionError("docs/errors.md has no table headed " + HEADER);

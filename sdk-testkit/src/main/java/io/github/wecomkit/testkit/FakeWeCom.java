@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code message/send} on a free loopback port and behaves as WeCom does: tokens that expire on the fake's
  * clock (42001) or are revoked (40014), wrong secrets (40001), unknown corps (40013), single-use login codes
  * that expire after five minutes (40029), members outside the app's visible range (60011) or unknown (60111),
- * a {@code gettoken} frequency limit (45009), and error bodies and headers shaped like WeCom's.
+ * a {@code gettoken} frequency limit (45009), and error bodies and headers shaped like WeCom's. It can also
+ * send signed, encrypted callbacks to a backend's callback URL ({@link #callbackSender}).
  *
  * <pre>{@code
  * try (FakeWeCom wecom = FakeWeCom.start()) {
