@@ -1,5 +1,6 @@
 package io.github.wecomkit.callback;
 
+import io.github.wecomkit.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
