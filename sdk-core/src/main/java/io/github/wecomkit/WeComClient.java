@@ -11,8 +11,8 @@ import io.github.wecomkit.error.WeComErrorCode;
 import io.github.wecomkit.internal.HttpTransport;
 import io.github.wecomkit.internal.Inputs;
 import io.github.wecomkit.internal.JdkHttpClientTransport;
+import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
-import io.github.wecomkit.internal.UrlConnectionTransport;
 import io.github.wecomkit.token.AccessToken;
 import io.github.wecomkit.token.InMemoryTokenStore;
 import io.github.wecomkit.token.TokenStore;
@@ -95,7 +95,7 @@ public final class WeComClient {
         this.clock = b.clock;
         HttpTransport transport = b.httpClient != null
                 ? new JdkHttpClientTransport(b.httpClient)
-                : new UrlConnectionTransport(b.connectTimeout);
+                : new SocketTransport(b.baseUrl, b.connectTimeout);
         this.caller = new ApiCaller(transport, b.baseUrl, b.requestTimeout, b.retryPolicy, b.sleeper);
         String key = "access_token:" + corpId + ":" + Inputs.shortHash(secret);
         this.tokens = new TokenManager(key, b.tokenStore, this::fetchToken, clock, b.tokenRefreshAhead,
@@ -313,7 +313,9 @@ public final class WeComClient {
 
         /**
          * Uses the caller's own {@link HttpClient} (a proxy, custom TLS trust, an executor) instead of the default
-         * transport, the JDK's {@code HttpURLConnection} with keep-alive, which is faster for small calls.
+         * transport, wecomkit's own HTTP/1.1 keep-alive client on JDK sockets, which is faster for small calls and
+         * never re-sends a login code that may have reached WeCom. Over HTTP/1.1 the JDK client re-sends a GET that
+         * got no response byte by itself, so with it a login code may arrive twice after a connection reset.
          *
          * @param httpClient the client to send every call with
          * @return this builder

@@ -50,5 +50,10 @@ public interface HttpTransport {
         public boolean requestMayHaveBeenSent() {
             return requestMayHaveBeenSent;
         }
+
+        /** JDK I/O messages name hosts and ports, never query strings; keep only what kind of failure it was. */
+        static String describe(String what, Exception e) {
+            return what + " (" + e.getClass().getSimpleName() + ")";
+        }
     }
 }

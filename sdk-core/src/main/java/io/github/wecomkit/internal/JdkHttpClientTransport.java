@@ -10,7 +10,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
-/** A transport over the caller's own {@link HttpClient} (proxies, custom TLS, HTTP/2 settings are theirs). */
+/**
+ * A transport over the caller's own {@link HttpClient} (proxies, custom TLS, HTTP/2 settings are theirs).
+ * Caveat: over HTTP/1.1 the JDK client itself re-sends a GET that got no response byte, so with this transport a
+ * login code may reach WeCom twice after a reset; the second copy then fails with 40029.
+ */
 public final class JdkHttpClientTransport implements HttpTransport {
     private final HttpClient client;
 
@@ -34,11 +38,11 @@ public final class JdkHttpClientTransport implements HttpTransport {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.body());
         } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new TransportFailure(UrlConnectionTransport.describe("could not connect", e), false, e);
+            throw new TransportFailure(TransportFailure.describe("could not connect", e), false, e);
         } catch (HttpTimeoutException e) {
-            throw new TransportFailure(UrlConnectionTransport.describe("timed out", e), true, e);
+            throw new TransportFailure(TransportFailure.describe("timed out", e), true, e);
         } catch (IOException e) {
-            throw new TransportFailure(UrlConnectionTransport.describe("I/O error", e), true, e);
+            throw new TransportFailure(TransportFailure.describe("I/O error", e), true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransportFailure("interrupted", true, e);

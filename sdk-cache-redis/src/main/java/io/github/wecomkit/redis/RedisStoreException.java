@@ -1,0 +1,26 @@
+package io.github.wecomkit.redis;
+
+import io.github.wecomkit.error.WeComException;
+
+/**
+ * Redis did not answer a {@link RedisTokenStore} command in time, or could not be reached. Callers of
+ * {@code WeComClient} never see it: the client catches it, serves in-process tokens, and returns to the store when
+ * Redis answers again. It reaches code that calls the store directly.
+ *
+ * <pre>{@code
+ * try {
+ *     store.get(key);
+ * } catch (RedisStoreException e) {
+ *     // Redis is down or slow; e.retryable() is true
+ * }
+ * }</pre>
+ *
+ * <p>The message names the operation and the failure, never a key's token or a secret.
+ */
+public final class RedisStoreException extends WeComException {
+    private static final long serialVersionUID = 1L;
+
+    RedisStoreException(String message, Throwable cause) {
+        super(message, cause, true);
+    }
+}

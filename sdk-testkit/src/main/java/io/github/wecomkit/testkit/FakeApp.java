@@ -1,0 +1,101 @@
+package io.github.wecomkit.testkit;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An app of a fake corp: its secret, its agent id, whether it is the mini-program's app, and its visible range.
+ * Every member is visible until hidden; {@code user/get} for a hidden member answers 60011.
+ *
+ * <pre>{@code
+ * FakeApp app = wecom.addCorp("wwcorp", "secret").app();
+ * app.hideMembers("lisi");                     // user/get lisi → 60011 no privilege
+ * FakeApp hr = corp.addApp("hr-secret").miniProgram(false);   // its token gets 40014 at jscode2session
+ * }</pre>
+ */
+public final class FakeApp {
+    private final FakeCorp corp;
+    private final String secret;
+    private final long agentId;
+    private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+    private volatile boolean miniProgram = true;
+
+    FakeApp(FakeCorp corp, String secret, long agentId) {
+        this.corp = corp;
+        this.secret = secret;
+        this.agentId = agentId;
+    }
+
+    /** @return the corp this app belongs to */
+    public FakeCorp corp() {
+        return corp;
+    }
+
+    /** @return the app's secret, as {@code gettoken} expects it in {@code corpsecret} */
+    public String secret() {
+        return secret;
+    }
+
+    /** @return the app's agent id (assigned from 1000002 up, as WeCom numbers self-built apps) */
+    public long agentId() {
+        return agentId;
+    }
+
+    /**
+     * Marks whether this is the app a mini-program is associated with. Only such an app's token may call
+     * {@code jscode2session}; another app's token gets 40014, as in WeCom. Default {@code true}.
+     *
+     * @param miniProgram whether the app is a mini-program's app
+     * @return this app
+     */
+    public FakeApp miniProgram(boolean miniProgram) {
+        this.miniProgram = miniProgram;
+        return this;
+    }
+
+    /** @return whether this is a mini-program's app */
+    public boolean isMiniProgram() {
+        return miniProgram;
+    }
+
+    /**
+     * Takes members out of the app's visible range: {@code user/get} answers 60011 for them.
+     *
+     * @param userIds the members' userids
+     * @return this app
+     */
+    public FakeApp hideMembers(String... userIds) {
+        for (String id : userIds) {
+            hidden.add(key(id));
+        }
+        return this;
+    }
+
+    /**
+     * Puts members back into the app's visible range.
+     *
+     * @param userIds the members' userids
+     * @return this app
+     */
+    public FakeApp showMembers(String... userIds) {
+        for (String id : userIds) {
+            hidden.remove(key(id));
+        }
+        return this;
+    }
+
+    boolean canSee(String userId) {
+        return !hidden.contains(key(userId));
+    }
+
+    static String key(String userId) {
+        return Objects.requireNonNull(userId, "userId == null").toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return "FakeApp{corpId=" + corp.corpId() + ", agentId=" + agentId + ", miniProgram=" + miniProgram + "}";
+    }
+}

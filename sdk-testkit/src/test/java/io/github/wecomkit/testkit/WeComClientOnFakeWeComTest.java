@@ -1,0 +1,185 @@
+package io.github.wecomkit.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.wecomkit.LoginSession;
+import io.github.wecomkit.Member;
+import io.github.wecomkit.RetryPolicy;
+import io.github.wecomkit.WeComClient;
+import io.github.wecomkit.error.CorpMismatchException;
+import io.github.wecomkit.error.InvalidCodeException;
+import io.github.wecomkit.error.InvalidCredentialException;
+import io.github.wecomkit.error.NoPrivilegeException;
+import io.github.wecomkit.error.RateLimitedException;
+import io.github.wecomkit.error.UserNotFoundException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real {@link WeComClient} against the fake: the fake speaks the protocol the client expects. */
+class WeComClientOnFakeWeComTest {
+    private FakeWeCom wecom;
+    private FakeCorp corp;
+
+    @BeforeEach
+    void start() {
+        wecom = FakeWeCom.start();
+        corp = wecom.addCorp("wwcorpa", "secret-a");
+        corp.addMember(FakeMember.builder("zhangsan").name("张三").department(1, 7).position("engineer").build());
+        corp.addMember("lisi", "李四");
+    }
+
+    @AfterEach
+    void stop() {
+        wecom.close();
+    }
+
+    private WeComClient.Builder client(String corpId, String secret) {
+        return WeComClient.builder().corpId(corpId).secret(secret).baseUrl(wecom.baseUrl()).clock(wecom.clock())
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(1))
+                        .maxBackoff(Duration.ofMillis(2)).build());
+    }
+
+    @Test
+    void login_thenGetUser_returnsTheMember() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        LoginSession session = client.login(wecom.issueCode("wwcorpa", "zhangsan"));
+        assertEquals("wwcorpa", session.corpId());
+        assertEquals("zhangsan", session.userId());
+        assertFalse(session.toString().contains(session.sessionKey()));
+        Member member = client.getUser(session.userId());
+        assertEquals("张三", member.name());
+        assertEquals(List.of(1L, 7L), member.department());
+        assertEquals("engineer", member.position().orElseThrow());
+        assertEquals(Member.Status.ACTIVE, member.status());
+        assertEquals(1, wecom.calls(FakeApi.GET_TOKEN));
+    }
+
+    @Test
+    void login_whenCodeAlreadyUsed_throwsInvalidCode() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        String code = wecom.issueCode("wwcorpa", "lisi");
+        client.login(code);
+        InvalidCodeException e = assertThrows(InvalidCodeException.class, () -> client.login(code));
+        assertEquals(40029, e.errcode());
+        assertFalse(e.getMessage().contains(code), "the message never shows the code");
+    }
+
+    @Test
+    void login_whenCodeOlderThanFiveMinutes_throwsInvalidCode() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        String code = wecom.issueCode("wwcorpa", "lisi");
+        wecom.advance(FakeWeCom.CODE_LIFETIME);
+        assertThrows(InvalidCodeException.class, () -> client.login(code));
+    }
+
+    @Test
+    void login_withACodeOfAnotherCorp_throwsCorpMismatchNamingThatCorp() {
+        wecom.addCorp("wwcorpb", "secret-b").addMember("wangwu", "王五");
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        CorpMismatchException e = assertThrows(CorpMismatchException.class,
+                () -> client.login(wecom.issueCode("wwcorpb", "wangwu")));
+        assertEquals("wwcorpb", e.corpId());
+    }
+
+    @Test
+    void login_withACodeOfAnAcceptedCorp_returnsThatCorp() {
+        wecom.addCorp("wwcorpb", "secret-b").addMember("wangwu", "王五");
+        WeComClient client = client("wwcorpa", "secret-a").acceptedCorpIds("wwcorpb").build();
+        assertEquals("wwcorpb", client.login(wecom.issueCode("wwcorpb", "wangwu")).corpId());
+    }
+
+    @Test
+    void getUser_outsideTheVisibleRange_throwsNoPrivilege() {
+        corp.app().hideMembers("lisi");
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        assertEquals(60011, assertThrows(NoPrivilegeException.class, () -> client.getUser("lisi")).errcode());
+    }
+
+    @Test
+    void getUser_ofAnUnknownMember_throwsUserNotFound() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        assertEquals(60111, assertThrows(UserNotFoundException.class, () -> client.getUser("ghost")).errcode());
+    }
+
+    @Test
+    void wrongSecret_throwsInvalidCredential_withoutRetrying() {
+        WeComClient client = client("wwcorpa", "not-the-secret").build();
+        InvalidCredentialException e = assertThrows(InvalidCredentialException.class, () -> client.getUser("lisi"));
+        assertEquals(40001, e.errcode());
+        assertFalse(e.getMessage().contains("not-the-secret"));
+        assertEquals(1, wecom.calls(FakeApi.GET_TOKEN));
+    }
+
+    @Test
+    void revokedToken_isReplacedOnce_andTheCallSucceeds() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        client.getUser("lisi");
+        wecom.revokeTokens("wwcorpa");
+        assertEquals("lisi", client.getUser("lisi").userId());
+        assertEquals(2, wecom.calls(FakeApi.GET_TOKEN));
+        assertEquals(3, wecom.calls(FakeApi.USER_GET));
+    }
+
+    @Test
+    void expiredToken_onTheSharedClock_isReplacedBeforeUse() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        client.getUser("lisi");
+        wecom.advance(FakeWeCom.DEFAULT_TOKEN_LIFETIME);
+        assertEquals("lisi", client.getUser("lisi").userId());
+        assertEquals(2, wecom.calls(FakeApi.GET_TOKEN));
+        assertEquals(2, wecom.calls(FakeApi.USER_GET), "the client never sent the expired token");
+    }
+
+    @Test
+    void systemBusy_isRetried_andTheCodeStillWorks() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        String code = wecom.issueCode("wwcorpa", "lisi");
+        wecom.failNext(FakeApi.JSCODE2SESSION, 2, -1);
+        assertEquals("lisi", client.login(code).userId());
+        assertEquals(3, wecom.calls(FakeApi.JSCODE2SESSION));
+    }
+
+    @Test
+    void rateLimited_isNotRetried() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.failNext(FakeApi.USER_GET, 1, 45009);
+        assertThrows(RateLimitedException.class, () -> client.getUser("lisi"));
+        assertEquals(1, wecom.calls(FakeApi.USER_GET));
+    }
+
+    @Test
+    void concurrentColdStart_fetchesOneToken() throws Exception {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        int threads = 8;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Member>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return client.getUser("zhangsan");
+                }));
+            }
+            for (Future<Member> f : results) {
+                assertEquals("zhangsan", f.get().userId());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, wecom.calls(FakeApi.GET_TOKEN));
+        assertEquals(threads, wecom.calls(FakeApi.USER_GET));
+        assertTrue(wecom.liveTokens("wwcorpa").size() == 1);
+    }
+}
