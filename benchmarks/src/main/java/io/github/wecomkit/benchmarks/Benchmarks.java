@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import io.github.wecomkit.redis.RedisTokenStore;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -26,6 +27,7 @@ import org.redisson.config.Config;
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar                 # full run, ~7 minutes
  * java -jar benchmarks/target/benchmarks.jar --smoke         # one second per contender
+ * java -jar benchmarks/target/benchmarks.jar --no-redis      # without redis-server
  * }</pre>
  */
 public final class Benchmarks {
@@ -66,10 +68,8 @@ public final class Benchmarks {
         StubWeCom.configureJdkHttpServer();
         List<String> options = Arrays.asList(args);
         Plan plan = options.contains("--smoke") ? Plan.smoke() : Plan.full();
-        if (options.contains("--no-redis")) {
-            plan = new Plan(plan.warmupRounds(), plan.warmupRound(), plan.rounds(), plan.round(),
-                    plan.fleetTrials(), plan.boundaryLength(), false);
-        }
+        plan = new Plan(plan.warmupRounds(), plan.warmupRound(), plan.rounds(), plan.round(),
+                plan.fleetTrials(), plan.boundaryLength(), !options.contains("--no-redis"));
         if (options.contains("--profile")) {
             // --profile <contender name prefix> <login|getUser> <seconds>: one contender alone, for a profiler.
             int at = options.indexOf("--profile");
@@ -192,6 +192,7 @@ public final class Benchmarks {
         contenders.add(WxJavaContender.inMemory(base));
         contenders.add(WeComKitContender.inMemory(base));
         if (redisUri != null) {
+            contenders.add(wecomkitOnRedis());
             RedissonClient redisson = redisson();
             resources.add(redisson::shutdown);
             contenders.add(WxJavaContender.redisson(base, redisson));
@@ -295,6 +296,13 @@ public final class Benchmarks {
         fleet("wecomkit (in-memory)", 1, 64, () -> List.of(WeComKitContender.inMemory(base)), null);
         fleet("WxJava 4.7 (in-memory)", 1, 64, () -> List.of(WxJavaContender.inMemory(base)), null);
         if (redisUri != null) {
+            fleet("wecomkit (Redis)", 4, 16, () -> {
+                List<Contender> clients = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    clients.add(wecomkitOnRedis());
+                }
+                return clients;
+            }, this::flushRedis);
             fleet("WxJava 4.7 (Redisson)", 4, 16, () -> {
                 List<Contender> clients = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
@@ -351,6 +359,10 @@ public final class Benchmarks {
                         + " rejected tokens | max ms | errors |\n");
         report.append("|---|---:|---:|---:|---:|---:|---:|\n");
         boundaryRow("wecomkit (in-memory)", WeComKitContender.inMemory(stub.baseUrl()));
+        if (redisUri != null) {
+            flushRedis();
+            boundaryRow("wecomkit (Redis)", wecomkitOnRedis());
+        }
     }
 
     private void boundaryRow(String name, Contender client) throws Exception {
@@ -382,7 +394,11 @@ public final class Benchmarks {
         Footprint.Entry wxJava = footprint.closure("weixin-java-cp", "com.github.binarywang:weixin-java-cp");
         List<Footprint.Entry> entries = List.of(
                 footprint.closure("wecomkit-core", "io.github.wecomkit:wecomkit-core"),
-                wxJava);
+                footprint.closure("wecomkit-core + wecomkit-cache-redis", "io.github.wecomkit:wecomkit-core",
+                        "io.github.wecomkit:wecomkit-cache-redis"),
+                wxJava,
+                footprint.closure("weixin-java-cp + redisson", "com.github.binarywang:weixin-java-cp",
+                        "org.redisson:redisson"));
         report.append("| library | runtime jars | MB | × WxJava jars | × WxJava MB | jars |\n");
         report.append("|---|---:|---:|---:|---:|---|\n");
         for (Footprint.Entry entry : entries) {
@@ -395,6 +411,12 @@ public final class Benchmarks {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Each call is one application instance: its own Redis connection, the Redis shared. */
+    private Contender wecomkitOnRedis() {
+        RedisTokenStore store = RedisTokenStore.create(redisUri);
+        return WeComKitContender.withStore("wecomkit (Redis)", stub.baseUrl(), store, store);
+    }
 
     private RedissonClient redisson() {
         Config config = new Config();

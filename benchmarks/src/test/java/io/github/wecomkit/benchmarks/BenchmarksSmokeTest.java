@@ -42,7 +42,8 @@ class BenchmarksSmokeTest {
     @Test
     void footprint_listsWecomkitAndWxJava() {
         List<String[]> rows = rows("## Runtime footprint");
-        assertEquals(List.of("wecomkit-core", "weixin-java-cp"),
+        assertEquals(List.of("wecomkit-core", "wecomkit-core + wecomkit-cache-redis", "weixin-java-cp",
+                        "weixin-java-cp + redisson"),
                 rows.stream().map(r -> r[1]).toList(), report);
         assertTrue(rows.stream().allMatch(r -> !r[6].contains("not found")), report);
     }
