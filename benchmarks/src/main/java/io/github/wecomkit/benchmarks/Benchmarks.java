@@ -56,6 +56,8 @@ public final class Benchmarks {
     private final StubWeCom stub;
     private final String redisUri;
     private final StringBuilder report = new StringBuilder();
+    /** Figures the goals are checked against, by name ("login ops wecomkit (in-memory)", ...). */
+    private final Map<String, Double> figures = new LinkedHashMap<>();
 
     private Benchmarks(Plan plan, StubWeCom stub, String redisUri) {
         this.plan = plan;
@@ -105,6 +107,7 @@ public final class Benchmarks {
             benchmarks.fleets();
             benchmarks.boundary();
             benchmarks.footprint();
+            benchmarks.goals();
             benchmarks.report.append(String.format(Locale.ROOT, "%nTotal run time: %.0f s.%n",
                     (System.nanoTime() - started) / 1e9));
             return benchmarks.report.toString();
@@ -269,13 +272,20 @@ public final class Benchmarks {
                     max = Math.max(max, round.opsPerSecond());
                 }
                 double ops = median(rounds);
+                figures.put(operation + " ops " + entry.getKey(), ops);
                 report.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f–%,.0f | %.0f | %.0f | %.1f | %d |"
                                 + " %.2f | %.2f |%n", entry.getKey(), operation == Operation.LOGIN ? "login" : "getUser",
                         ops, min, max, pooled.percentileMicros(0.50), pooled.percentileMicros(0.99),
                         cpuNanos / 1e3 / Math.max(1, calls), errors, ops / baselineOps, ops / wxJavaOps));
             }
         }
+        report.append(CPU_NOTE);
     }
+
+    private static final String CPU_NOTE = "\nops/s: median of the measured rounds; ratios are of those medians."
+            + " p50/p99: all measured calls pooled. Client CPU: CPU time of the calling threads per call, little"
+            + " disturbed by other load on the machine; a client that works on threads of its own (the JDK"
+            + " HttpClient's selector, Netty's event loops in Redisson) looks cheaper there than it is.\n";
 
     private static double median(List<LoadRunner.Result> rounds) {
         double[] ops = rounds.stream().mapToDouble(LoadRunner.Result::opsPerSecond).sorted().toArray();
@@ -343,6 +353,12 @@ public final class Benchmarks {
             }
         }
         System.out.printf(Locale.ROOT, "fleet %-30s gettoken=[%s] ms=%s%n", name, calls, Arrays.toString(millis));
+        figures.put("fleet gettoken max " + name,
+                (double) trials.stream().mapToLong(Fleet.Result::tokenCalls).max().orElse(-1));
+        figures.put("fleet gettoken min " + name,
+                (double) trials.stream().mapToLong(Fleet.Result::tokenCalls).min().orElse(-1));
+        figures.put("fleet ms max " + name, millis[millis.length - 1]);
+        figures.put("fleet errors " + name, (double) errors);
         report.append(String.format(Locale.ROOT, "| %s | %d × %d | %s | %d | %.0f | %d |%n", name, clients,
                 threadsPerClient, calls, rejected, millis[millis.length / 2], errors));
     }
@@ -377,6 +393,7 @@ public final class Benchmarks {
             System.out.println(name + " boundary error: " + result.firstError());
         }
         System.out.println("boundary " + name + ": " + result);
+        figures.put("boundary waited " + name, (double) result.waited() + result.errors());
         report.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f | %d |%n", name, result.calls(),
                 result.waited(), result.tokenCallsAfterCold(), result.rejectedTokens(), result.maxMillis(),
                 result.errors()));
@@ -399,6 +416,8 @@ public final class Benchmarks {
                 wxJava,
                 footprint.closure("weixin-java-cp + redisson", "com.github.binarywang:weixin-java-cp",
                         "org.redisson:redisson"));
+        figures.put("footprint jars ratio", entries.get(0).artifacts().size() / (double) wxJava.artifacts().size());
+        figures.put("footprint MB ratio", entries.get(0).megabytes() / wxJava.megabytes());
         report.append("| library | runtime jars | MB | × WxJava jars | × WxJava MB | jars |\n");
         report.append("|---|---:|---:|---:|---:|---|\n");
         for (Footprint.Entry entry : entries) {
@@ -408,6 +427,61 @@ public final class Benchmarks {
                     entry.megabytes() / wxJava.megabytes(), String.join(", ", entry.artifacts())
                             + (entry.missingJars() > 0 ? " (" + entry.missingJars() + " jars not found)" : "")));
         }
+    }
+
+    // ---------------------------------------------------------------- goals
+
+    private void goals() {
+        report.append("\n## Goals\n\n| goal | measured | met |\n|---|---|---|\n");
+        String memory = "wecomkit (in-memory)";
+        String redis = "wecomkit (Redis)";
+        String wxJava = "WxJava 4.7 (in-memory)";
+        String baseline = new UrlConnectionBaseline("").name();
+        ratioGoal("login ≥ 1.0 × WxJava", "LOGIN ops " + memory, "LOGIN ops " + wxJava, 1.0);
+        ratioGoal("login ≥ 0.95 × HttpURLConnection + Jackson", "LOGIN ops " + memory, "LOGIN ops " + baseline, 0.95);
+        ratioGoal("getUser ≥ 1.15 × WxJava", "GET_USER ops " + memory, "GET_USER ops " + wxJava, 1.15);
+        ratioGoal("Redis store login ≥ 0.95 × in-memory", "LOGIN ops " + redis, "LOGIN ops " + memory, 0.95);
+        ratioGoal("Redis store getUser ≥ 0.95 × in-memory", "GET_USER ops " + redis, "GET_USER ops " + memory,
+                0.95);
+        for (String fleet : List.of(memory, redis)) {
+            Double max = figures.get("fleet gettoken max " + fleet);
+            if (max != null) {
+                Double min = figures.get("fleet gettoken min " + fleet);
+                goal("gettoken exactly 1, cold fleet " + fleet, String.format(Locale.ROOT, "%.0f–%.0f per trial", min,
+                        max), min == 1 && max == 1 && figures.get("fleet errors " + fleet) == 0);
+                double ms = figures.get("fleet ms max " + fleet);
+                goal("all 64 logins within " + 3 * FLEET_TOKEN_LATENCY.toMillis() + " ms, " + fleet,
+                        String.format(Locale.ROOT, "%.0f ms (slowest trial)", ms),
+                        ms <= 3 * FLEET_TOKEN_LATENCY.toMillis());
+            }
+        }
+        for (String boundary : List.of(memory, redis)) {
+            Double waited = figures.get("boundary waited " + boundary);
+            if (waited != null) {
+                goal("0 calls waiting at the refresh boundary, " + boundary,
+                        String.format(Locale.ROOT, "%.0f", waited), waited == 0);
+            }
+        }
+        Double jars = figures.get("footprint jars ratio");
+        if (jars != null) {
+            double megabytes = figures.get("footprint MB ratio");
+            goal("wecomkit-core runtime jars and MB ≤ ⅓ of weixin-java-cp's",
+                    String.format(Locale.ROOT, "%.2f × jars, %.2f × MB", jars, megabytes),
+                    jars <= 1 / 3.0 && megabytes <= 1 / 3.0);
+        }
+    }
+
+    private void ratioGoal(String goal, String measured, String reference, double atLeast) {
+        Double a = figures.get(measured);
+        Double b = figures.get(reference);
+        if (a != null && b != null) {
+            goal(goal, String.format(Locale.ROOT, "%.2f ×", a / b), a / b >= atLeast);
+        }
+    }
+
+    private void goal(String goal, String measured, boolean met) {
+        report.append("| ").append(goal).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**NO**")
+                .append(" |\n");
     }
 
     // ---------------------------------------------------------------- helpers
