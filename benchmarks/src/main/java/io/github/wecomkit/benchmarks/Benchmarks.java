@@ -171,7 +171,8 @@ public final class Benchmarks {
         report.append("# wecomkit benchmark results\n\n");
         report.append("- date: ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME
                 .format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0))).append(" UTC\n");
-        report.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+        report.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores")
+                .append(cpuModel()).append(", ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append(", max heap ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB\n");
         report.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
@@ -183,6 +184,15 @@ public final class Benchmarks {
                 .append(" measured rounds of ").append(plan.round().toSeconds())
                 .append(" s per contender and operation, interleaved (each round rotates the order)\n");
         report.append("- Numbers from a shared machine count only as ratios within this run.\n");
+    }
+
+    private static String cpuModel() {
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("model name")).findFirst()
+                    .map(line -> " (" + line.substring(line.indexOf(':') + 1).trim() + ")").orElse("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     // ---------------------------------------------------------------- throughput

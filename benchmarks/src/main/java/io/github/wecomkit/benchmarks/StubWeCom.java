@@ -150,14 +150,15 @@ public final class StubWeCom implements AutoCloseable {
         }
         String query = exchange.getRequestURI().getRawQuery();
         if (!CORP_ID.equals(param(query, "corpid")) || param(query, "corpsecret") == null) {
-            respond(exchange, "{\"errcode\":40013,\"errmsg\":\"invalid corpid\"}".getBytes(StandardCharsets.UTF_8));
+            respond(exchange, 40013, "{\"errcode\":40013,\"errmsg\":\"invalid corpid\"}"
+                    .getBytes(StandardCharsets.UTF_8));
             return;
         }
         int lifetime = expiresInSeconds;
         String token = "stub-token-" + tokenSequence.incrementAndGet() + "-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                 + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
         tokenExpiryNanos.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
-        respond(exchange, ("{\"errcode\":0,\"errmsg\":\"ok\",\"access_token\":\"" + token + "\",\"expires_in\":"
+        respond(exchange, 0, ("{\"errcode\":0,\"errmsg\":\"ok\",\"access_token\":\"" + token + "\",\"expires_in\":"
                 + lifetime + "}").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -166,20 +167,24 @@ public final class StubWeCom implements AutoCloseable {
         Long expiry = token == null ? null : tokenExpiryNanos.get(token);
         if (expiry == null) {
             rejectedTokens.incrementAndGet();
-            respond(exchange, "{\"errcode\":40014,\"errmsg\":\"invalid access_token\"}"
+            respond(exchange, 40014, "{\"errcode\":40014,\"errmsg\":\"invalid access_token\"}"
                     .getBytes(StandardCharsets.UTF_8));
         } else if (System.nanoTime() - expiry > 0) {
             rejectedTokens.incrementAndGet();
-            respond(exchange, "{\"errcode\":42001,\"errmsg\":\"access_token expired\"}"
+            respond(exchange, 42001, "{\"errcode\":42001,\"errmsg\":\"access_token expired\"}"
                     .getBytes(StandardCharsets.UTF_8));
         } else {
-            respond(exchange, body);
+            respond(exchange, 0, body);
         }
     }
 
-    private static void respond(HttpExchange exchange, byte[] body) throws IOException {
+    /** Answers with the headers WeCom sends, its {@code Error-Code} header included, so clients parse as many. */
+    private static void respond(HttpExchange exchange, int errcode, byte[] body) throws IOException {
         exchange.getRequestBody().readAllBytes();
+        exchange.getResponseHeaders().set("Server", "nginx");
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        exchange.getResponseHeaders().set("Error-Code", Integer.toString(errcode));
+        exchange.getResponseHeaders().set("Error-Msg", errcode == 0 ? "ok" : "see body");
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
