@@ -1,5 +1,6 @@
 package io.github.wecomkit.redis;
 
+import io.github.wecomkit.testing.LogCapture;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -129,7 +130,7 @@ class WeComClientOnRedisIT {
         wecom.resetAll();
         resetRequests();
         ISSUED.clear();
-        CapturedLogs.clear();
+        LogCapture.clear();
         clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
         // Each gettoken hands out a new random token, so that "shared" can be told apart from "fetched alike".
         wecom.stubFor(get(urlPathEqualTo(GETTOKEN)).willReturn(okJson("{\"errcode\":0,\"errmsg\":\"ok\","
@@ -142,7 +143,7 @@ class WeComClientOnRedisIT {
     @AfterEach
     void closeStores() {
         stores.forEach(RedisTokenStore::close);
-        String logs = CapturedLogs.allText();
+        String logs = LogCapture.allText();
         for (String token : ISSUED) {
             assertFalse(logs.contains(token), "an access token was logged");
         }
@@ -406,10 +407,10 @@ class WeComClientOnRedisIT {
             client.login("code-final");
         }
         assertEquals(Set.of(storedToken(secret).value()), new HashSet<>(tokensUsedAtLogin()));
-        long warnings = CapturedLogs.events().stream()
+        long warnings = LogCapture.events().stream()
                 .filter(e -> e.level() == Level.WARN && e.logger().startsWith("io.github.wecomkit"))
                 .count();
-        assertEquals(CLIENTS, warnings, CapturedLogs::allText);
+        assertEquals(CLIENTS, warnings, LogCapture::allText);
         System.out.println("Redis outage under load: " + sum(logins) + " logins, " + failures.get() + " failed, "
                 + warnings + " warnings");
     }

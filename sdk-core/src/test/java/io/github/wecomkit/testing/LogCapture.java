@@ -18,8 +18,10 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * An SLF4J provider for tests that keeps every log event at every level, fully formatted with its throwable's
- * stack trace, so a test can assert what was (and was not) logged.
+ * An SLF4J provider for tests that keeps wecomkit's own events at every level, and everything else (Lettuce,
+ * Netty, WireMock) from INFO up, fully formatted with the throwable's stack trace, so a test can assert what was
+ * (and was not) logged. Third-party DEBUG and TRACE output is left out on purpose: it is voluminous, and Lettuce's
+ * TRACE dumps the bytes on the wire. Other modules' tests get it from this module's test jar.
  */
 public final class LogCapture implements SLF4JServiceProvider {
     /** One formatted log event. */
@@ -76,8 +78,11 @@ public final class LogCapture implements SLF4JServiceProvider {
     private static final class CapturingLogger extends LegacyAbstractLogger {
         private static final long serialVersionUID = 1L;
 
+        private final boolean ours;
+
         CapturingLogger(String name) {
             this.name = name;
+            this.ours = name.startsWith("io.github.wecomkit");
         }
 
         @Override
@@ -88,6 +93,9 @@ public final class LogCapture implements SLF4JServiceProvider {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
                                                    Throwable throwable) {
+            if (!enabled(level)) {
+                return;
+            }
             String text = MessageFormatter.basicArrayFormat(pattern, args);
             if (throwable != null) {
                 StringWriter trace = new StringWriter();
@@ -97,54 +105,58 @@ public final class LogCapture implements SLF4JServiceProvider {
             EVENTS.add(new Event(level, name, text));
         }
 
+        private boolean enabled(Level level) {
+            return ours || level.toInt() >= Level.INFO.toInt();
+        }
+
         @Override
         public boolean isTraceEnabled() {
-            return true;
+            return enabled(Level.TRACE);
         }
 
         @Override
         public boolean isTraceEnabled(Marker marker) {
-            return true;
+            return enabled(Level.TRACE);
         }
 
         @Override
         public boolean isDebugEnabled() {
-            return true;
+            return enabled(Level.DEBUG);
         }
 
         @Override
         public boolean isDebugEnabled(Marker marker) {
-            return true;
+            return enabled(Level.DEBUG);
         }
 
         @Override
         public boolean isInfoEnabled() {
-            return true;
+            return enabled(Level.INFO);
         }
 
         @Override
         public boolean isInfoEnabled(Marker marker) {
-            return true;
+            return enabled(Level.INFO);
         }
 
         @Override
         public boolean isWarnEnabled() {
-            return true;
+            return enabled(Level.WARN);
         }
 
         @Override
         public boolean isWarnEnabled(Marker marker) {
-            return true;
+            return enabled(Level.WARN);
         }
 
         @Override
         public boolean isErrorEnabled() {
-            return true;
+            return enabled(Level.ERROR);
         }
 
         @Override
         public boolean isErrorEnabled(Marker marker) {
-            return true;
+            return enabled(Level.ERROR);
         }
     }
 }
