@@ -9,7 +9,7 @@ import io.github.wecomkit.error.WeComException;
 import io.github.wecomkit.error.WeComTransportException;
 import io.github.wecomkit.internal.HttpTransport;
 import io.github.wecomkit.internal.HttpTransport.TransportFailure;
-import io.github.wecomkit.internal.TokenManager.WeComInterruptedException;
+import io.github.wecomkit.error.WeComInterruptedException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import io.github.wecomkit.error.RateLimitedException;
 import io.github.wecomkit.error.WeComApiException;
 import io.github.wecomkit.error.WeComErrorCode;
 import io.github.wecomkit.error.WeComException;
+import io.github.wecomkit.error.WeComInterruptedException;
 import io.github.wecomkit.token.AccessToken;
 import io.github.wecomkit.token.RefreshLease;
 import io.github.wecomkit.token.TokenStore;
@@ -372,26 +373,6 @@ public final class TokenManager {
         }
     }
 
-    private static final class Failure {
-        final int errcode;
-        final String errmsg;
-        final String api;
-        final long untilMillis;
-
-        Failure(int errcode, String errmsg, String api, long untilMillis) {
-            this.errcode = errcode;
-            this.errmsg = errmsg;
-            this.api = api;
-            this.untilMillis = untilMillis;
-        }
-    }
-
-    /** The waiting thread was interrupted; the interrupt flag is set again before this is thrown. */
-    public static final class WeComInterruptedException extends WeComException {
-        private static final long serialVersionUID = 1L;
-
-        public WeComInterruptedException(InterruptedException cause) {
-            super("interrupted while waiting for an access token", cause, true);
-        }
+    private record Failure(int errcode, String errmsg, String api, long untilMillis) {
     }
 }
