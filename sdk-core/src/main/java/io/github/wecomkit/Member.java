@@ -315,7 +315,8 @@ public final class Member {
      * A custom attribute: text, a web link or a mini-program link.
      *
      * <pre>{@code
-     * member.attributes().forEach(a -> System.out.println(a.name() + ": " + a.text().orElse("")));
+     * Map<String, String> texts = new HashMap<>();
+     * member.attributes().forEach(a -> a.text().ifPresent(t -> texts.put(a.name(), t)));
      * }</pre>
      */
     public static final class Attribute {
