@@ -2,6 +2,7 @@ package io.github.wecomkit;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.wecomkit.internal.ApiReply;
 import java.util.List;
 
 /**
@@ -9,10 +10,7 @@ import java.util.List;
  * callers only ever see the public result types built from these.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-class ApiResponse {
-    /** Absent on some successful answers, hence the default. */
-    public int errcode;
-    public String errmsg;
+class ApiResponse extends ApiReply {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     static final class Token extends ApiResponse {

@@ -82,7 +82,7 @@ public final class RetryPolicy {
      * @param random a number in [0, 1)
      * @return the wait
      */
-    Duration backoff(int retry, double random) {
+    public Duration backoff(int retry, double random) {
         long base = initialBackoff.toMillis() << Math.min(20, retry - 1);
         long capped = Math.min(maxBackoff.toMillis(), base);
         return Duration.ofMillis(capped / 2 + (long) (random * (capped - capped / 2)));

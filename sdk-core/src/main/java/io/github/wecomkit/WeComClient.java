@@ -3,7 +3,8 @@ package io.github.wecomkit;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.github.wecomkit.ApiCaller.Resend;
+import io.github.wecomkit.internal.ApiCaller;
+import io.github.wecomkit.internal.ApiCaller.Resend;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.WeComApiException;
 import io.github.wecomkit.error.WeComDecodeException;
@@ -236,7 +237,7 @@ public final class WeComClient {
         private Duration refreshLeaseTime = DEFAULT_REFRESH_LEASE_TIME;
         private Duration refreshLeaseWait = DEFAULT_REFRESH_LEASE_WAIT;
         private Executor refreshExecutor;
-        private ApiCaller.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+        private ApiCaller.Sleeper sleeper = ApiCaller.Sleeper.THREAD_SLEEP;
 
         private Builder() {
         }

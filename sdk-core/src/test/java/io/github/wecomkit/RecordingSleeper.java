@@ -1,5 +1,6 @@
 package io.github.wecomkit;
 
+import io.github.wecomkit.internal.ApiCaller;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

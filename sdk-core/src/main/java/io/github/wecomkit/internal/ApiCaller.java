@@ -1,15 +1,15 @@
-package io.github.wecomkit;
+package io.github.wecomkit.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.wecomkit.RetryPolicy;
 import io.github.wecomkit.error.SystemBusyException;
 import io.github.wecomkit.error.WeComDecodeException;
 import io.github.wecomkit.error.WeComErrorCode;
 import io.github.wecomkit.error.WeComException;
-import io.github.wecomkit.error.WeComTransportException;
-import io.github.wecomkit.internal.HttpTransport;
-import io.github.wecomkit.internal.HttpTransport.TransportFailure;
 import io.github.wecomkit.error.WeComInterruptedException;
+import io.github.wecomkit.error.WeComTransportException;
+import io.github.wecomkit.internal.HttpTransport.TransportFailure;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -21,25 +21,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one WeCom API call and turns the answer into a result or a typed exception. All retries live here:
  * errcode -1 on every endpoint, and transport failures where resending is safe (see {@link Resend}).
- * Log lines carry the method, the path, the status, the errcode and the latency; never a query string.
+ * Log lines carry the method, the path, the status, the errcode and the latency; never a query string or a body.
  */
-final class ApiCaller {
+public final class ApiCaller {
     private static final Logger LOG = LoggerFactory.getLogger(ApiCaller.class);
 
     /** Query parameters whose values are credentials: scrubbed from anything WeCom echoes back. */
-    private static final String[] SENSITIVE = {"access_token", "corpsecret", "js_code", "suite_access_token"};
+    private static final String[] SENSITIVE = {"access_token", "corpsecret", "js_code", "suite_access_token",
+        "provider_access_token"};
+    private static final String[] NONE = {};
 
     /** When a transport failure may be retried. */
-    enum Resend {
+    public enum Resend {
         /** Repeating the call has no effect beyond the first: retry resets, timeouts and 5xx. */
         IDEMPOTENT,
-        /** A single-use input (a login code): retry only when the request cannot have reached WeCom. */
+        /**
+         * A single-use input (a login code) or a side effect (a message): retry only when the request cannot have
+         * reached WeCom.
+         */
         ONLY_IF_NOT_SENT
     }
 
     /** Waits between attempts; tests record the waits instead of sleeping. */
     @FunctionalInterface
-    interface Sleeper {
+    public interface Sleeper {
+        /** The default: {@link Thread#sleep(long)}. */
+        Sleeper THREAD_SLEEP = duration -> Thread.sleep(duration.toMillis());
+
         void sleep(Duration duration) throws InterruptedException;
     }
 
@@ -49,8 +57,8 @@ final class ApiCaller {
     private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
 
-    ApiCaller(HttpTransport transport, String baseUrl, Duration requestTimeout, RetryPolicy retryPolicy,
-              Sleeper sleeper) {
+    public ApiCaller(HttpTransport transport, String baseUrl, Duration requestTimeout, RetryPolicy retryPolicy,
+                     Sleeper sleeper) {
         this.transport = transport;
         this.apiBase = baseUrl + "/cgi-bin/";
         this.requestTimeout = requestTimeout;
@@ -58,53 +66,74 @@ final class ApiCaller {
         this.sleeper = sleeper;
     }
 
+    /** @return the retry policy every call through this caller follows */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
     /**
      * GETs {@code api} with the query {@code params} (name, value, name, value, ...; values URL-encoded here).
      */
-    <T extends ApiResponse> T get(String api, Resend resend, ObjectReader reader, String... params) {
+    public <T extends ApiReply> T get(String api, Resend resend, ObjectReader reader, String... params) {
+        return send("GET", api, resend, reader, null, NONE, params);
+    }
+
+    /**
+     * POSTs the JSON {@code body} to {@code api} with the query {@code params}. {@code bodySecrets} are values in
+     * the body (a suite secret, a permanent code) that must never reach a message if WeCom echoes them.
+     */
+    public <T extends ApiReply> T post(String api, Resend resend, ObjectReader reader, byte[] body,
+                                       String[] bodySecrets, String... params) {
+        return send("POST", api, resend, reader, body, bodySecrets, params);
+    }
+
+    private <T extends ApiReply> T send(String method, String api, Resend resend, ObjectReader reader, byte[] body,
+                                        String[] bodySecrets, String... params) {
         String url = url(api, params);
         long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             long sent = System.nanoTime();
             HttpTransport.Response response;
             try {
-                response = transport.send("GET", url, null, requestTimeout);
+                response = transport.send(method, url, body, requestTimeout);
             } catch (TransportFailure failure) {
                 boolean mayRetry = resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent();
                 if (mayRetry && waitBeforeRetry(attempt, start)) {
-                    LOG.debug("GET /cgi-bin/{} failed, retrying: {}, attempt={}", api, failure.getMessage(), attempt);
+                    LOG.debug("{} /cgi-bin/{} failed, retrying: {}, attempt={}", method, api, failure.getMessage(),
+                            attempt);
                     continue;
                 }
                 WeComTransportException e = new WeComTransportException("WeCom call failed: " + failure.getMessage(),
                         api, 0, failure.requestMayHaveBeenSent(), failure.getCause());
-                LOG.warn("GET /cgi-bin/{} failed: {}, attempts={}", api, failure.getMessage(), attempt);
+                LOG.warn("{} /cgi-bin/{} failed: {}, attempts={}", method, api, failure.getMessage(), attempt);
                 throw e;
             }
             int status = response.status();
             if (status < 200 || status >= 300) {
                 if (status >= 500 && resend == Resend.IDEMPOTENT && waitBeforeRetry(attempt, start)) {
-                    LOG.debug("GET /cgi-bin/{} -> status={}, retrying, attempt={}", api, status, attempt);
+                    LOG.debug("{} /cgi-bin/{} -> status={}, retrying, attempt={}", method, api, status, attempt);
                     continue;
                 }
-                LOG.warn("GET /cgi-bin/{} -> status={}, attempts={}", api, status, attempt);
+                LOG.warn("{} /cgi-bin/{} -> status={}, attempts={}", method, api, status, attempt);
                 throw new WeComTransportException("WeCom answered with an HTTP error", api, status, true, null);
             }
             T result = decode(api, reader, response.body());
             int errcode = result.errcode;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("GET /cgi-bin/{} -> status={}, errcode={}, attempt={}, latency={}ms", api, status, errcode,
-                        attempt, (System.nanoTime() - sent) / 1_000_000);
+                LOG.debug("{} /cgi-bin/{} -> status={}, errcode={}, attempt={}, latency={}ms", method, api, status,
+                        errcode, attempt, (System.nanoTime() - sent) / 1_000_000);
             }
             if (errcode == 0) {
                 return result;
             }
+            // -1 means "busy, not processed": safe to repeat even for a POST with side effects.
             if (errcode == WeComErrorCode.SYSTEM_BUSY.code() && waitBeforeRetry(attempt, start)) {
                 continue;
             }
-            String errmsg = scrub(result.errmsg, params);
+            String errmsg = scrubValues(scrub(result.errmsg, params), bodySecrets);
             WeComException e = WeComErrorCode.toException(errcode, errmsg, api);
             if (e instanceof SystemBusyException) {
-                LOG.warn("GET /cgi-bin/{} -> errcode={} after {} attempts", api, errcode, attempt);
+                LOG.warn("{} /cgi-bin/{} -> errcode={} after {} attempts", method, api, errcode, attempt);
             }
             throw e;
         }
@@ -129,7 +158,7 @@ final class ApiCaller {
         return true;
     }
 
-    private static <T extends ApiResponse> T decode(String api, ObjectReader reader, byte[] body) {
+    private static <T extends ApiReply> T decode(String api, ObjectReader reader, byte[] body) {
         if (body.length == 0) {
             throw new WeComDecodeException("WeCom answered with an empty body", api, null);
         }
@@ -165,11 +194,21 @@ final class ApiCaller {
             return "";
         }
         String clean = errmsg;
-        for (int i = 0; i < params.length; i += 2) {
+        for (int i = 0; i + 1 < params.length; i += 2) {
             for (String name : SENSITIVE) {
                 if (name.equals(params[i]) && !params[i + 1].isEmpty()) {
                     clean = clean.replace(params[i + 1], "<redacted>");
                 }
+            }
+        }
+        return clean;
+    }
+
+    private static String scrubValues(String errmsg, String[] secrets) {
+        String clean = errmsg;
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                clean = clean.replace(secret, "<redacted>");
             }
         }
         return clean;
