@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.wecomkit.internal.ApiCaller;
 import io.github.wecomkit.internal.ApiCaller.Resend;
 import io.github.wecomkit.error.CorpMismatchException;
-import io.github.wecomkit.error.WeComApiException;
 import io.github.wecomkit.error.WeComDecodeException;
 import io.github.wecomkit.error.WeComErrorCode;
 import io.github.wecomkit.internal.HttpTransport;
@@ -14,6 +13,7 @@ import io.github.wecomkit.internal.Inputs;
 import io.github.wecomkit.internal.JdkHttpClientTransport;
 import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
+import io.github.wecomkit.internal.TokenedCaller;
 import io.github.wecomkit.token.AccessToken;
 import io.github.wecomkit.token.InMemoryTokenStore;
 import io.github.wecomkit.token.TokenStore;
@@ -84,6 +84,7 @@ public final class WeComClient {
     private final Clock clock;
     private final ApiCaller caller;
     private final TokenManager tokens;
+    private final TokenedCaller api;
     private final String description;
 
     private WeComClient(Builder b) {
@@ -101,6 +102,7 @@ public final class WeComClient {
         String key = "access_token:" + corpId + ":" + Inputs.shortHash(secret);
         this.tokens = new TokenManager(key, b.tokenStore, this::fetchToken, clock, b.tokenRefreshAhead,
                 b.tokenExpiryMargin, b.refreshExecutor, b.refreshLeaseTime, b.refreshLeaseWait);
+        this.api = new TokenedCaller(caller, tokens, "access_token", WeComClient::isTokenRejection);
         this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + b.baseUrl + ", tokenStore="
                 + b.tokenStore.getClass().getSimpleName() + "}";
     }
@@ -131,7 +133,7 @@ public final class WeComClient {
      */
     public LoginSession login(String code) {
         Inputs.require("code", code);
-        ApiResponse.Session s = callWithToken(API_JSCODE2SESSION, Resend.ONLY_IF_NOT_SENT, SESSION_READER,
+        ApiResponse.Session s = api.get(API_JSCODE2SESSION, Resend.ONLY_IF_NOT_SENT, SESSION_READER,
                 "js_code", code, "grant_type", "authorization_code");
         if (isBlank(s.corpid) || isBlank(s.userid) || isBlank(s.sessionKey)) {
             throw new WeComDecodeException("WeCom's answer lacks corpid, userid or session_key", API_JSCODE2SESSION,
@@ -158,33 +160,11 @@ public final class WeComClient {
      */
     public Member getUser(String userId) {
         Inputs.require("userId", userId);
-        ApiResponse.User u = callWithToken(API_USER_GET, Resend.IDEMPOTENT, USER_READER, "userid", userId);
+        ApiResponse.User u = api.get(API_USER_GET, Resend.IDEMPOTENT, USER_READER, "userid", userId);
         if (isBlank(u.userid)) {
             throw new WeComDecodeException("WeCom's answer lacks userid", API_USER_GET, null);
         }
         return new Member(u);
-    }
-
-    private <T extends ApiResponse> T callWithToken(String api, Resend resend, ObjectReader reader,
-                                                    String... params) {
-        AccessToken token = tokens.token();
-        try {
-            return caller.get(api, resend, reader, withToken(token, params));
-        } catch (WeComApiException e) {
-            if (e.errcode() != WeComErrorCode.INVALID_ACCESS_TOKEN.code()
-                    && e.errcode() != WeComErrorCode.ACCESS_TOKEN_EXPIRED.code()) {
-                throw e;
-            }
-            // The request carried a token WeCom no longer accepts; a code is not consumed by such a failure.
-            AccessToken next = tokens.tokenAfterRejection(token.value());
-            return caller.get(api, resend, reader, withToken(next, params));
-        }
-    }
-
-    private static String[] withToken(AccessToken token, String... params) {
-        String[] all = Arrays.copyOf(new String[] {"access_token", token.value()}, params.length + 2);
-        System.arraycopy(params, 0, all, 2, params.length);
-        return all;
     }
 
     private AccessToken fetchToken() {
@@ -196,6 +176,12 @@ public final class WeComClient {
                     API_GET_TOKEN, null);
         }
         return AccessToken.of(t.accessToken, issuedAt, issuedAt.plusSeconds(t.expiresIn));
+    }
+
+    /** 40014 (invalid) and 42001 (expired): the corp token must be replaced. */
+    private static boolean isTokenRejection(int errcode) {
+        return errcode == WeComErrorCode.INVALID_ACCESS_TOKEN.code()
+                || errcode == WeComErrorCode.ACCESS_TOKEN_EXPIRED.code();
     }
 
     private static boolean isBlank(String s) {

@@ -102,7 +102,8 @@ public final class TokenManager {
      * WeCom rejected {@code rejected} (40014/42001): forget it here and in the store, but only if it is still
      * the current value (someone may have replaced it already), and return a token with another value.
      */
-    public AccessToken tokenAfterRejection(String rejected) {
+    public AccessToken tokenAfterRejection(AccessToken rejectedToken, WeComApiException rejection) {
+        String rejected = rejectedToken.value();
         Held h = held;
         if (h != null && h.token.value().equals(rejected)) {
             synchronized (lock) {
