@@ -329,7 +329,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      * {@link #put} publishes, and re-reading at least every poll interval in case a notification was lost.
      */
     @Override
-    public Optional<AccessToken> awaitToken(String key, String staleValue, Duration maxWait)
+    public Optional<AccessToken> awaitToken(String key, java.time.Instant expiresAfter, Duration maxWait)
             throws InterruptedException {
         KeyLayout.checkKey(key);
         Objects.requireNonNull(maxWait, "maxWait == null");
@@ -342,7 +342,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             // Read the signal count before the token so that a put landing in between is never missed.
             long seen = signals.get();
             Optional<AccessToken> token = get(key);
-            if (token.isPresent() && !token.get().value().equals(staleValue)) {
+            if (token.isPresent() && TokenStore.isNewer(token.get(), expiresAfter)) {
                 return token;
             }
             long left = deadline - System.nanoTime();

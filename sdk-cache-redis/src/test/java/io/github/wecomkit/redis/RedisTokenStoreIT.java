@@ -329,17 +329,18 @@ class RedisTokenStoreIT {
     @Test
     void awaitToken_ignoresTheStaleValue_andReturnsTheNextOne() throws Exception {
         RedisTokenStore store = store();
-        store.put(KEY, token("tok-old", T0, Duration.ofHours(2)));
-        assertEquals(Optional.empty(), store.awaitToken(KEY, "tok-old", Duration.ofMillis(100)));
+        AccessToken old = token("tok-old", T0, Duration.ofHours(2));
+        store.put(KEY, old);
+        assertEquals(Optional.empty(), store.awaitToken(KEY, old.expiresAt(), Duration.ofMillis(100)));
 
         CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
             try {
-                return store.awaitToken(KEY, "tok-old", Duration.ofMinutes(1));
+                return store.awaitToken(KEY, old.expiresAt(), Duration.ofMinutes(1));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         }, pool);
-        store().put(KEY, token("tok-new", T0, Duration.ofHours(2)));
+        store().put(KEY, token("tok-new", T0.plusSeconds(1), Duration.ofHours(2)));
 
         assertEquals("tok-new", waited.get(5, TimeUnit.SECONDS).orElseThrow().value());
     }

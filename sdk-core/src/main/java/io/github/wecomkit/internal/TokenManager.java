@@ -239,7 +239,7 @@ public final class TokenManager {
                 LOG.debug("no token arrived from the refresh lease holder in time; fetching without the lease");
                 return fetch(true);
             }
-            String stale = stored.map(AccessToken::value).orElse(known);
+            java.time.Instant stale = stored.map(AccessToken::expiresAt).orElse(null);
             Duration slice = Duration.ofNanos(Math.min(left, WAIT_SLICE.toNanos()));
             Optional<AccessToken> arrived = storeCall(() -> awaitQuietly(stale, slice), Optional.<AccessToken>empty());
             if (usable(arrived, known)) {
@@ -248,7 +248,7 @@ public final class TokenManager {
         }
     }
 
-    private Optional<AccessToken> awaitQuietly(String stale, Duration slice) {
+    private Optional<AccessToken> awaitQuietly(java.time.Instant stale, Duration slice) {
         try {
             return store.awaitToken(key, stale, slice);
         } catch (InterruptedException e) {

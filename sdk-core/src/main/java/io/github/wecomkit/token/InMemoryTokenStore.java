@@ -83,7 +83,9 @@ public final class InMemoryTokenStore implements TokenStore {
     public void put(String key, AccessToken token) {
         Objects.requireNonNull(key, "key == null");
         Objects.requireNonNull(token, "token == null");
-        tokens.put(key, token);
+        // Atomic per key: the check and the write cannot interleave with another put.
+        tokens.asMap().merge(key, token, (current, offered) ->
+                offered.expiresAt().isBefore(current.expiresAt()) ? current : offered);
         wakeWaiters();
     }
 
@@ -114,13 +116,13 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<AccessToken> awaitToken(String key, String staleValue, Duration maxWait)
+    public Optional<AccessToken> awaitToken(String key, Instant expiresAfter, Duration maxWait)
             throws InterruptedException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         synchronized (signal) {
             while (true) {
                 Optional<AccessToken> token = get(key);
-                if (token.isPresent() && !token.get().value().equals(staleValue)) {
+                if (token.isPresent() && TokenStore.isNewer(token.get(), expiresAfter)) {
                     return token;
                 }
                 long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

@@ -1,6 +1,7 @@
 package io.github.wecomkit.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -28,7 +29,13 @@ public interface TokenStore {
     Optional<AccessToken> get(String key);
 
     /**
-     * Stores a token, replacing any other. The store must forget it no later than its {@code expiresAt}.
+     * Stores a token, unless the store holds one that expires later: a put never replaces a token with one that
+     * ends earlier, so an instance whose refresh finished late cannot overwrite the newer token another instance
+     * stored meanwhile. The check and the write must be one atomic step. The store must forget the token no
+     * later than its {@code expiresAt}.
+     *
+     * <p>WeCom may answer a repeated {@code gettoken} with the same value and a restarted validity, so two tokens
+     * with one value but different expiries are two versions of one token: the later expiry wins.
      *
      * @param key   the token key
      * @param token the token to store
@@ -56,22 +63,23 @@ public interface TokenStore {
     Optional<RefreshLease> tryAcquireLease(String key, Duration leaseTime);
 
     /**
-     * Waits up to {@code maxWait} for a token under {@code key} whose value differs from {@code staleValue}
-     * (any token when {@code staleValue} is {@code null}). Called by the clients that lost the lease. The default
-     * polls {@link #get(String)} every 5 ms; a store with notifications (Redis pub/sub) can answer sooner.
+     * Waits up to {@code maxWait} for a token under {@code key} that expires after {@code expiresAfter} (any token
+     * when it is {@code null}): a refreshed token is recognised by its later expiry, never by its value, since
+     * WeCom may hand out the same value again. Called by the clients that lost the lease. The default polls
+     * {@link #get(String)} every 5 ms; a store with notifications (Redis pub/sub) can answer sooner.
      *
-     * @param key        the token key
-     * @param staleValue the value the caller already knows to be stale or rejected, or {@code null}
-     * @param maxWait    the longest to wait
-     * @return the new token, or empty if none arrived in time
+     * @param key          the token key
+     * @param expiresAfter the expiry of the token the caller already has (stale or rejected), or {@code null}
+     * @param maxWait      the longest to wait
+     * @return the newer token, or empty if none arrived in time
      * @throws InterruptedException if the waiting thread is interrupted
      */
-    default Optional<AccessToken> awaitToken(String key, String staleValue, Duration maxWait)
+    default Optional<AccessToken> awaitToken(String key, Instant expiresAfter, Duration maxWait)
             throws InterruptedException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (true) {
             Optional<AccessToken> token = get(key);
-            if (token.isPresent() && !token.get().value().equals(staleValue)) {
+            if (token.isPresent() && isNewer(token.get(), expiresAfter)) {
                 return token;
             }
             long left = deadline - System.nanoTime();
@@ -80,5 +88,14 @@ public interface TokenStore {
             }
             Thread.sleep(Math.max(1, Math.min(5, left / 1_000_000)));
         }
+    }
+
+    /**
+     * @param token        a token
+     * @param expiresAfter an expiry, or {@code null}
+     * @return whether {@code token} expires after {@code expiresAfter} (always, when it is {@code null})
+     */
+    static boolean isNewer(AccessToken token, Instant expiresAfter) {
+        return expiresAfter == null || token.expiresAt().isAfter(expiresAfter);
     }
 }

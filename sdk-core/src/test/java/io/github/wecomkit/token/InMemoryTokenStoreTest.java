@@ -75,30 +75,60 @@ class InMemoryTokenStoreTest {
     }
 
     @Test
-    void awaitToken_wakesWhenANewValueIsPut() throws Exception {
-        store.put(KEY, token("stale", 7200));
+    void put_neverReplacesATokenWithOneThatExpiresEarlier() {
+        AccessToken later = token("later", 7200);
+        store.put(KEY, later);
+
+        store.put(KEY, token("earlier", 7100));
+
+        assertEquals(Optional.of(later), store.get(KEY));
+        AccessToken sameValueRestarted = AccessToken.of("later", clock.instant().plusSeconds(60),
+                clock.instant().plusSeconds(7260));
+        store.put(KEY, sameValueRestarted);
+        assertEquals(Optional.of(sameValueRestarted), store.get(KEY), "the same value with a later expiry wins");
+    }
+
+    @Test
+    void put_afterTheStoredTokenExpired_storesTheNewOne() {
+        store.put(KEY, token("old", 10));
+        clock.advance(Duration.ofSeconds(11));
+
+        AccessToken fresh = AccessToken.of("fresh", clock.instant().minusSeconds(5), clock.instant().plusSeconds(1));
+        store.put(KEY, fresh);
+
+        assertEquals(Optional.of(fresh), store.get(KEY));
+    }
+
+    @Test
+    void awaitToken_wakesWhenALaterExpiringTokenIsPut_evenWithTheSameValue() throws Exception {
+        AccessToken held = token("same", 7200);
+        store.put(KEY, held);
         CountDownLatch waiting = new CountDownLatch(1);
         CompletableFuture<Optional<AccessToken>> waiter = CompletableFuture.supplyAsync(() -> {
             waiting.countDown();
             try {
-                return store.awaitToken(KEY, "stale", Duration.ofSeconds(20));
+                return store.awaitToken(KEY, held.expiresAt(), Duration.ofSeconds(20));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         waiting.await();
 
-        store.put(KEY, token("fresh", 7200));
+        clock.advance(Duration.ofSeconds(30));
+        AccessToken restarted = token("same", 7200); // WeCom's answer within validity: same value, new expiry
+        store.put(KEY, restarted);
 
-        assertEquals("fresh", waiter.get(10, TimeUnit.SECONDS).orElseThrow().value());
+        assertEquals(Optional.of(restarted), waiter.get(10, TimeUnit.SECONDS));
     }
 
     @Test
-    void awaitToken_withNothingNew_returnsEmptyAfterMaxWait() throws Exception {
-        store.put(KEY, token("stale", 7200));
+    void awaitToken_withNothingNewer_returnsEmptyAfterMaxWait() throws Exception {
+        AccessToken held = token("held", 7200);
+        store.put(KEY, held);
 
-        assertEquals(Optional.empty(), store.awaitToken(KEY, "stale", Duration.ofMillis(20)));
-        assertEquals("stale", store.awaitToken(KEY, null, Duration.ofMillis(20)).orElseThrow().value());
+        assertEquals(Optional.empty(), store.awaitToken(KEY, held.expiresAt(), Duration.ofMillis(20)));
+        assertEquals(Optional.of(held), store.awaitToken(KEY, null, Duration.ofMillis(20)));
+        assertEquals(Optional.of(held), store.awaitToken(KEY, held.expiresAt().minusMillis(1), Duration.ofMillis(20)));
     }
 
     @Test

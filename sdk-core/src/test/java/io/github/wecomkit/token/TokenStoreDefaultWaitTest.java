@@ -41,37 +41,41 @@ class TokenStoreDefaultWaitTest {
         }
     }
 
-    private static AccessToken token(String value) {
-        Instant now = Instant.now();
-        return AccessToken.of(value, now, now.plusSeconds(7200));
+    private static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
+
+    private static AccessToken token(String value, long expiresInSeconds) {
+        return AccessToken.of(value, T0, T0.plusSeconds(expiresInSeconds));
     }
 
     @Test
-    void awaitToken_byDefault_pollsUntilAValueOtherThanTheStaleOneArrives() throws Exception {
+    void awaitToken_byDefault_pollsUntilALaterExpiringTokenArrives() throws Exception {
         MapStore store = new MapStore();
-        store.put("k", token("stale"));
+        AccessToken stale = token("same", 7200);
+        store.put("k", stale);
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Optional<AccessToken>> waiter = CompletableFuture.supplyAsync(() -> {
             started.countDown();
             try {
-                return store.awaitToken("k", "stale", Duration.ofSeconds(20));
+                return store.awaitToken("k", stale.expiresAt(), Duration.ofSeconds(20));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         started.await();
 
-        store.put("k", token("fresh"));
+        AccessToken restarted = token("same", 7260);
+        store.put("k", restarted);
 
-        assertEquals("fresh", waiter.get(10, TimeUnit.SECONDS).orElseThrow().value());
+        assertEquals(restarted, waiter.get(10, TimeUnit.SECONDS).orElseThrow());
     }
 
     @Test
     void awaitToken_byDefault_givesUpAfterMaxWait() throws Exception {
         MapStore store = new MapStore();
-        store.put("k", token("stale"));
+        AccessToken stale = token("stale", 7200);
+        store.put("k", stale);
 
-        assertEquals(Optional.empty(), store.awaitToken("k", "stale", Duration.ofMillis(30)));
+        assertEquals(Optional.empty(), store.awaitToken("k", stale.expiresAt(), Duration.ofMillis(30)));
         assertEquals("stale", store.awaitToken("k", null, Duration.ofMillis(30)).orElseThrow().value());
     }
 }
