@@ -8,6 +8,7 @@ import io.github.wecomkit.internal.ApiCaller.Resend;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.WeComDecodeException;
 import io.github.wecomkit.error.WeComErrorCode;
+import io.github.wecomkit.internal.Events;
 import io.github.wecomkit.internal.HttpTransport;
 import io.github.wecomkit.internal.Inputs;
 import io.github.wecomkit.internal.JdkHttpClientTransport;
@@ -15,7 +16,10 @@ import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
 import io.github.wecomkit.internal.TokenedCaller;
 import io.github.wecomkit.token.AccessToken;
+import io.github.wecomkit.observe.TokenKind;
+import io.github.wecomkit.observe.WeComListener;
 import io.github.wecomkit.token.InMemoryTokenStore;
+import io.github.wecomkit.token.TokenStatus;
 import io.github.wecomkit.token.TokenStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +37,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The client for one WeCom mini-program app in one corp: turns {@code wx.qy.login} codes into members and keeps
@@ -52,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instances). A token WeCom rejects (40014, 42001) is dropped only if it is still the current one, and the call
  * is retried once.
  */
-public final class WeComClient {
+public final class WeComClient implements AutoCloseable {
     /** WeCom's API host. */
     public static final String DEFAULT_BASE_URL = "https://qyapi.weixin.qq.com";
     /** Time to open a connection; raise it only for slow networks or proxies. */
@@ -63,10 +68,6 @@ public final class WeComClient {
     public static final Duration DEFAULT_TOKEN_REFRESH_AHEAD = Duration.ofMinutes(5);
     /** A token counts as expired this long before WeCom's stated end, for clock skew and latency. */
     public static final Duration DEFAULT_TOKEN_EXPIRY_MARGIN = Duration.ofMinutes(1);
-    /** How long a refresh lease lasts if its holder dies mid-refresh. */
-    public static final Duration DEFAULT_REFRESH_LEASE_TIME = Duration.ofSeconds(10);
-    /** How long, beyond the lease, a client waits for another's refresh before fetching itself. */
-    public static final Duration DEFAULT_REFRESH_LEASE_WAIT = Duration.ofSeconds(5);
 
     static final String API_GET_TOKEN = "gettoken";
     static final String API_JSCODE2SESSION = "miniprogram/jscode2session";
@@ -82,10 +83,12 @@ public final class WeComClient {
     private final String secret;
     private final Set<String> acceptedCorpIds;
     private final Clock clock;
+    private final HttpTransport transport;
     private final ApiCaller caller;
     private final TokenManager tokens;
     private final TokenedCaller api;
     private final String description;
+    private volatile boolean closed;
 
     private WeComClient(Builder b) {
         this.corpId = b.corpId;
@@ -95,13 +98,15 @@ public final class WeComClient {
         accepted.addAll(b.acceptedCorpIds);
         this.acceptedCorpIds = Set.copyOf(accepted);
         this.clock = b.clock;
-        HttpTransport transport = b.httpClient != null
+        this.transport = b.httpClient != null
                 ? new JdkHttpClientTransport(b.httpClient)
                 : new SocketTransport(b.baseUrl, b.connectTimeout);
-        this.caller = new ApiCaller(transport, b.baseUrl, b.requestTimeout, b.retryPolicy, b.sleeper);
+        Events events = Events.of(b.listener);
+        this.caller = new ApiCaller(transport, b.baseUrl, b.requestTimeout, b.retryPolicy, b.sleeper, events, corpId);
         String key = "access_token:" + corpId + ":" + Inputs.shortHash(secret);
-        this.tokens = new TokenManager(key, b.tokenStore, this::fetchToken, clock, b.tokenRefreshAhead,
-                b.tokenExpiryMargin, b.refreshExecutor, b.refreshLeaseTime, b.refreshLeaseWait);
+        this.tokens = new TokenManager(new TokenManager.Config(key, corpId, TokenKind.CORP, b.tokenStore,
+                this::fetchToken, clock, ticker(clock), b.tokenRefreshAhead, b.tokenExpiryMargin, b.refreshExecutor,
+                fetchBudget(b), events));
         this.api = new TokenedCaller(caller, tokens, "access_token", WeComClient::isTokenRejection);
         this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + b.baseUrl + ", tokenStore="
                 + b.tokenStore.getClass().getSimpleName() + "}";
@@ -110,6 +115,25 @@ public final class WeComClient {
     /** @return a builder; {@code corpId} and {@code secret} are required */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The longest one token fetch can take: retries start within {@code maxElapsed}, and the last attempt may
+     * take a connect and a request timeout. The refresh lease outlasts it.
+     */
+    private static Duration fetchBudget(Builder b) {
+        return b.retryPolicy.maxElapsed().plus(b.connectTimeout).plus(b.requestTimeout);
+    }
+
+    /**
+     * Cooldowns and backoffs run on {@link System#nanoTime()}, which a step of the wall clock cannot move. A
+     * clock given by a test drives them instead, so the test can advance them.
+     */
+    private static LongSupplier ticker(Clock clock) {
+        if (clock.getClass() == Clock.systemUTC().getClass()) {
+            return System::nanoTime;
+        }
+        return () -> clock.millis() * 1_000_000L;
     }
 
     /** @return the corp this client's app belongs to */
@@ -132,6 +156,7 @@ public final class WeComClient {
      * @throws io.github.wecomkit.error.WeComTransportException WeCom could not be reached
      */
     public LoginSession login(String code) {
+        checkOpen();
         Inputs.require("code", code);
         ApiResponse.Session s = api.get(API_JSCODE2SESSION, Resend.ONLY_IF_NOT_SENT, SESSION_READER,
                 "js_code", code, "grant_type", "authorization_code");
@@ -159,6 +184,7 @@ public final class WeComClient {
      * @throws io.github.wecomkit.error.WeComTransportException WeCom could not be reached
      */
     public Member getUser(String userId) {
+        checkOpen();
         Inputs.require("userId", userId);
         ApiResponse.User u = api.get(API_USER_GET, Resend.IDEMPOTENT, USER_READER, "userid", userId);
         if (isBlank(u.userid)) {
@@ -193,6 +219,36 @@ public final class WeComClient {
         return tokens.state();
     }
 
+    /**
+     * What this client knows about its access token, for health checks; never calls WeCom or the store.
+     *
+     * @return the token's state and expiry, the last refresh failure, whether the store is degraded
+     */
+    public TokenStatus tokenStatus() {
+        return tokens.status();
+    }
+
+    /**
+     * Releases what this client holds: its pooled connections, and its background token refreshes (none starts
+     * after this). A call after close fails with {@link IllegalStateException}; closing twice does nothing. The
+     * token store is the caller's and stays open (close a {@code RedisTokenStore} yourself).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tokens.close();
+        transport.close();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this WeComClient is closed");
+        }
+    }
+
     /** @return the corp id, base URL and store type; never the secret or a token */
     @Override
     public String toString() {
@@ -220,8 +276,7 @@ public final class WeComClient {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration tokenRefreshAhead = DEFAULT_TOKEN_REFRESH_AHEAD;
         private Duration tokenExpiryMargin = DEFAULT_TOKEN_EXPIRY_MARGIN;
-        private Duration refreshLeaseTime = DEFAULT_REFRESH_LEASE_TIME;
-        private Duration refreshLeaseWait = DEFAULT_REFRESH_LEASE_WAIT;
+        private WeComListener listener = WeComListener.NONE;
         private Executor refreshExecutor;
         private ApiCaller.Sleeper sleeper = ApiCaller.Sleeper.THREAD_SLEEP;
 
@@ -375,13 +430,12 @@ public final class WeComClient {
         }
 
         /**
-         * @param leaseTime how long a refresh lease lasts if its holder dies, 10 s by default
-         * @param leaseWait how long beyond it others wait before fetching themselves, 5 s by default
+         * @param listener sees every API attempt, retry, token refresh, lease wait and store outage (for metrics);
+         *                 none by default
          * @return this builder
          */
-        public Builder refreshLease(Duration leaseTime, Duration leaseWait) {
-            this.refreshLeaseTime = positive("leaseTime", leaseTime);
-            this.refreshLeaseWait = nonNegative("leaseWait", leaseWait);
+        public Builder listener(WeComListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener == null");
             return this;
         }
 

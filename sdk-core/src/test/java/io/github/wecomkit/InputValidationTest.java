@@ -150,16 +150,12 @@ class InputValidationTest {
         for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-1)}) {
             all.add(Arguments.of("connectTimeout", bad, (Consumer<WeComClient.Builder>) b -> b.connectTimeout(bad)));
             all.add(Arguments.of("requestTimeout", bad, (Consumer<WeComClient.Builder>) b -> b.requestTimeout(bad)));
-            all.add(Arguments.of("leaseTime", bad,
-                    (Consumer<WeComClient.Builder>) b -> b.refreshLease(bad, Duration.ofSeconds(1))));
         }
         Duration negative = Duration.ofSeconds(-5);
         all.add(Arguments.of("tokenRefreshAhead", negative,
                 (Consumer<WeComClient.Builder>) b -> b.tokenRefreshAhead(negative)));
         all.add(Arguments.of("tokenExpiryMargin", negative,
                 (Consumer<WeComClient.Builder>) b -> b.tokenExpiryMargin(negative)));
-        all.add(Arguments.of("leaseWait", negative,
-                (Consumer<WeComClient.Builder>) b -> b.refreshLease(Duration.ofSeconds(1), negative)));
         return all.build();
     }
 

@@ -31,6 +31,20 @@ public class WeComApiException extends WeComException {
         this.api = api;
     }
 
+    /**
+     * @param errcode the code WeCom returned
+     * @param errmsg  the message WeCom returned (already stripped of any credential)
+     * @param api     the API path
+     * @param hint    what the caller should do, appended to the message
+     */
+    protected WeComApiException(int errcode, String errmsg, String api, String hint) {
+        super(describe(errcode, errmsg, api) + "; " + hint, null,
+                WeComErrorCode.retryClassOf(errcode).retryable());
+        this.errcode = errcode;
+        this.errmsg = errmsg;
+        this.api = api;
+    }
+
     static String describe(int errcode, String errmsg, String api) {
         WeComErrorCode known = WeComErrorCode.find(errcode);
         String meaning = known == null ? "" : " (" + known.meaning() + ")";

@@ -10,6 +10,8 @@ import io.github.wecomkit.error.WeComException;
 import io.github.wecomkit.error.WeComInterruptedException;
 import io.github.wecomkit.error.WeComTransportException;
 import io.github.wecomkit.internal.HttpTransport.TransportFailure;
+import io.github.wecomkit.observe.ApiCallEvent.Outcome;
+import io.github.wecomkit.observe.RetryEvent.Reason;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,14 +58,33 @@ public final class ApiCaller {
     private final Duration requestTimeout;
     private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
+    private final Events events;
+    private final String owner;
 
+    /**
+     * @param transport      sends the requests
+     * @param baseUrl        WeCom's origin
+     * @param requestTimeout the deadline of one attempt once connected
+     * @param retryPolicy    when to retry
+     * @param sleeper        waits between attempts
+     * @param events         where attempt and retry events go
+     * @param owner          the corp or suite id the calls are made for (in events)
+     */
     public ApiCaller(HttpTransport transport, String baseUrl, Duration requestTimeout, RetryPolicy retryPolicy,
-                     Sleeper sleeper) {
+                     Sleeper sleeper, Events events, String owner) {
         this.transport = transport;
         this.apiBase = baseUrl + "/cgi-bin/";
         this.requestTimeout = requestTimeout;
         this.retryPolicy = retryPolicy;
         this.sleeper = sleeper;
+        this.events = events;
+        this.owner = owner;
+    }
+
+    /** @return a caller on the same transport and settings for calls made for another corp or suite */
+    public ApiCaller forOwner(String owner) {
+        return new ApiCaller(transport, apiBase.substring(0, apiBase.length() - "/cgi-bin/".length()),
+                requestTimeout, retryPolicy, sleeper, events, owner);
     }
 
     /** @return the retry policy every call through this caller follows */
@@ -97,50 +118,75 @@ public final class ApiCaller {
             try {
                 response = transport.send(method, url, body, requestTimeout);
             } catch (TransportFailure failure) {
+                events.apiCall(api, owner, attempt, Outcome.TRANSPORT_ERROR, 0, 0, System.nanoTime() - sent);
                 boolean mayRetry = resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent();
-                if (mayRetry && waitBeforeRetry(attempt, start)) {
+                if (mayRetry && waitBeforeRetry(api, attempt, start, Reason.TRANSPORT)) {
                     LOG.debug("{} /cgi-bin/{} failed, retrying: {}, attempt={}", method, api, failure.getMessage(),
                             attempt);
                     continue;
                 }
                 WeComTransportException e = new WeComTransportException("WeCom call failed: " + failure.getMessage(),
                         api, 0, failure.requestMayHaveBeenSent(), failure.getCause());
-                LOG.warn("{} /cgi-bin/{} failed: {}, attempts={}", method, api, failure.getMessage(), attempt);
+                logFailure("{} /cgi-bin/{} failed: {}, attempts={}", method, api, failure.getMessage(), attempt);
                 throw e;
             }
             int status = response.status();
             if (status < 200 || status >= 300) {
-                if (status >= 500 && resend == Resend.IDEMPOTENT && waitBeforeRetry(attempt, start)) {
+                events.apiCall(api, owner, attempt, Outcome.HTTP_ERROR, 0, status, System.nanoTime() - sent);
+                if (status >= 500 && resend == Resend.IDEMPOTENT && waitBeforeRetry(api, attempt, start,
+                        Reason.HTTP_5XX)) {
                     LOG.debug("{} /cgi-bin/{} -> status={}, retrying, attempt={}", method, api, status, attempt);
                     continue;
                 }
-                LOG.warn("{} /cgi-bin/{} -> status={}, attempts={}", method, api, status, attempt);
+                logFailure("{} /cgi-bin/{} -> status={}, attempts={}", method, api, status, attempt);
                 throw new WeComTransportException("WeCom answered with an HTTP error", api, status, true, null);
             }
-            T result = decode(api, reader, response.body());
+            T result;
+            try {
+                result = decode(api, reader, response.body());
+            } catch (WeComDecodeException e) {
+                events.apiCall(api, owner, attempt, Outcome.DECODE_ERROR, 0, status, System.nanoTime() - sent);
+                throw e;
+            }
             int errcode = result.errcode;
+            long nanos = System.nanoTime() - sent;
+            events.apiCall(api, owner, attempt, errcode == 0 ? Outcome.SUCCESS : Outcome.API_ERROR, errcode, status,
+                    nanos);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} /cgi-bin/{} -> status={}, errcode={}, attempt={}, latency={}ms", method, api, status,
-                        errcode, attempt, (System.nanoTime() - sent) / 1_000_000);
+                        errcode, attempt, nanos / 1_000_000);
             }
             if (errcode == 0) {
                 return result;
             }
             // -1 means "busy, not processed": safe to repeat even for a POST with side effects.
-            if (errcode == WeComErrorCode.SYSTEM_BUSY.code() && waitBeforeRetry(attempt, start)) {
+            if (errcode == WeComErrorCode.SYSTEM_BUSY.code() && waitBeforeRetry(api, attempt, start,
+                    Reason.SYSTEM_BUSY)) {
                 continue;
             }
             String errmsg = scrubValues(scrub(result.errmsg, params), bodySecrets);
             WeComException e = WeComErrorCode.toException(errcode, errmsg, api);
             if (e instanceof SystemBusyException) {
-                LOG.warn("{} /cgi-bin/{} -> errcode={} after {} attempts", method, api, errcode, attempt);
+                logFailure("{} /cgi-bin/{} -> errcode={} after {} attempts", method, api, errcode, attempt);
             }
             throw e;
         }
     }
 
+    /**
+     * A final failure is a WARN, except for token fetches: the token lifecycle reports those itself, once per
+     * failure streak, with what it means for the token in hand.
+     */
+    private static void logFailure(String format, String method, String api, Object what, int attempts) {
+        if (api.equals("gettoken") || api.startsWith("service/get_") && api.endsWith("_token")) {
+            LOG.debug(format, method, api, what, attempts);
+        } else {
+            LOG.warn(format, method, api, what, attempts);
+        }
+    }
+
     /** @return whether another attempt may start; waits the backoff first */
-    private boolean waitBeforeRetry(int attempt, long startNanos) {
+    private boolean waitBeforeRetry(String api, int attempt, long startNanos, Reason reason) {
         if (attempt > retryPolicy.maxRetries()) {
             return false;
         }
@@ -149,6 +195,7 @@ public final class ApiCaller {
         if (elapsed.plus(wait).compareTo(retryPolicy.maxElapsed()) > 0) {
             return false;
         }
+        events.retry(api, owner, attempt, reason, wait);
         try {
             sleeper.sleep(wait);
         } catch (InterruptedException e) {

@@ -6,7 +6,7 @@ import java.time.Duration;
  * The one seam between wecomkit and an HTTP client. Implementations send one request, read the whole body,
  * and say, when they fail, whether the request may have reached the server.
  */
-public interface HttpTransport {
+public interface HttpTransport extends AutoCloseable {
 
     /**
      * @param method  {@code GET} or {@code POST}
@@ -17,6 +17,11 @@ public interface HttpTransport {
      * @throws TransportFailure when no complete response arrived
      */
     Response send(String method, String url, byte[] body, Duration timeout) throws TransportFailure;
+
+    /** Releases pooled connections; a transport that owns none does nothing. */
+    @Override
+    default void close() {
+    }
 
     /** An HTTP answer: status and the whole body. */
     final class Response {

@@ -11,7 +11,9 @@ import java.util.function.IntPredicate;
  * Calls WeCom APIs that take a managed token ({@code access_token}, {@code suite_access_token}, ...): puts the
  * token in hand into the query, and when WeCom rejects it (40014/42001 for a corp token, 42009/40082 for a suite
  * token) hands the rejected token to the {@link TokenManager} and makes the call once more with the token it
- * returns. A call rejected twice is not tried again. Every area of the SDK that calls WeCom goes through one.
+ * returns. A call whose replacement token is rejected too fails with
+ * {@link io.github.wecomkit.error.TokenRejectedException}: a configuration failure, not a stale token. Every area
+ * of the SDK that calls WeCom with a token goes through one.
  */
 public final class TokenedCaller {
     private final ApiCaller caller;
@@ -53,7 +55,11 @@ public final class TokenedCaller {
             }
             // The request carried a token WeCom no longer accepts; a rejected call was not processed.
             AccessToken next = tokens.tokenAfterRejection(token, e);
-            return caller.get(api, resend, reader, withToken(next, params));
+            try {
+                return caller.get(api, resend, reader, withToken(next, params));
+            } catch (WeComApiException again) {
+                throw rejection.test(again.errcode()) ? tokens.rejectedAgain(next, again) : again;
+            }
         }
     }
 
@@ -68,7 +74,11 @@ public final class TokenedCaller {
                 throw e;
             }
             AccessToken next = tokens.tokenAfterRejection(token, e);
-            return caller.post(api, resend, reader, body, bodySecrets, withToken(next, params));
+            try {
+                return caller.post(api, resend, reader, body, bodySecrets, withToken(next, params));
+            } catch (WeComApiException again) {
+                throw rejection.test(again.errcode()) ? tokens.rejectedAgain(next, again) : again;
+            }
         }
     }
 

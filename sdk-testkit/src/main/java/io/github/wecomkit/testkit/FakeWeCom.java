@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * An embeddable fake WeCom server for tests and demos, on the JDK's own HTTP server (nothing else on the
  * classpath). It serves {@code gettoken}, {@code miniprogram/jscode2session}, {@code user/get} and
- * {@code message/send} on a free loopback port and behaves as WeCom does: tokens that expire on the fake's
- * clock (42001) or are revoked (40014), wrong secrets (40001), unknown corps (40013), single-use login codes
+ * {@code message/send} on a free loopback port and behaves as WeCom does: a repeated {@code gettoken} within a
+ * token's validity answers the same token with its validity restarted (switchable, {@link TokenBehaviour}), tokens
+ * that expire on the fake's clock (42001) or are revoked (40014), wrong secrets (40001), unknown corps (40013), single-use login codes
  * that expire after five minutes (40029), members outside the app's visible range (60011) or unknown (60111),
  * a {@code gettoken} frequency limit (45009), and error bodies and headers shaped like WeCom's. It can also
  * send signed, encrypted callbacks to a backend's callback URL ({@link #callbackSender}).
@@ -97,11 +98,14 @@ public final class FakeWeCom implements AutoCloseable {
     private final ExecutorService executor;
     private final FakeClock clock;
     private final Duration tokenLifetime;
+    private final TokenBehaviour tokenBehaviour;
     private final int gettokenLimitPerMinute;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final Map<String, FakeCorp> corps = new ConcurrentHashMap<>();
     private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
+    /** The token gettoken last issued per app (by secret), for the "same token within validity" rule. */
+    private final Map<FakeApp, IssuedToken> currentTokens = new ConcurrentHashMap<>();
     private final Map<String, IssuedCode> codes = new ConcurrentHashMap<>();
     private final Map<String, Deque<Instant>> gettokenTimes = new HashMap<>();
     private final Map<FakeApi, AtomicInteger> calls = new EnumMap<>(FakeApi.class);
@@ -113,6 +117,7 @@ public final class FakeWeCom implements AutoCloseable {
     private FakeWeCom(Builder b) {
         this.clock = new FakeClock(b.clock);
         this.tokenLifetime = b.tokenLifetime;
+        this.tokenBehaviour = b.tokenBehaviour;
         this.gettokenLimitPerMinute = b.gettokenLimitPerMinute;
         for (FakeApi api : FakeApi.values()) {
             calls.put(api, new AtomicInteger());
@@ -561,14 +566,32 @@ public final class FakeWeCom implements AutoCloseable {
                     .anyMatch(c -> c != corp && c.appBySecret(secret).isPresent());
             return error(exchange, otherCorps ? 40091 : 40001);
         }
-        Instant now = clock.instant();
-        IssuedToken token = new IssuedToken(randomToken(48), app.get(), now.plus(tokenLifetime),
-                nextTokenSerial.getAndIncrement());
-        tokens.put(token.value, token);
+        IssuedToken token = issueToken(app.get());
         Map<String, Object> answer = WeComReplies.ok();
         answer.put("access_token", token.value);
         answer.put("expires_in", tokenLifetime.toSeconds());
         return answer;
+    }
+
+    /**
+     * WeCom's rule: within a token's validity gettoken answers the same token and restarts its validity; after
+     * its expiry (or a revocation) a new one. With {@link TokenBehaviour#NEW_EVERY_CALL}, always a new one.
+     */
+    private IssuedToken issueToken(FakeApp app) {
+        synchronized (currentTokens) {
+            Instant now = clock.instant();
+            IssuedToken current = currentTokens.get(app);
+            if (tokenBehaviour == TokenBehaviour.SAME_WITHIN_VALIDITY && current != null
+                    && tokens.get(current.value) == current && now.isBefore(current.expiresAt)) {
+                current.expiresAt = now.plus(tokenLifetime);
+                return current;
+            }
+            IssuedToken token = new IssuedToken(randomToken(48), app, now.plus(tokenLifetime),
+                    nextTokenSerial.getAndIncrement());
+            tokens.put(token.value, token);
+            currentTokens.put(app, token);
+            return token;
+        }
     }
 
     private boolean withinGettokenLimit(String corpId) {
@@ -730,7 +753,7 @@ public final class FakeWeCom implements AutoCloseable {
     private static final class IssuedToken {
         final String value;
         final FakeApp app;
-        final Instant expiresAt;
+        volatile Instant expiresAt;
         final long serial;
 
         IssuedToken(String value, FakeApp app, Instant expiresAt, long serial) {
@@ -768,6 +791,18 @@ public final class FakeWeCom implements AutoCloseable {
             this.body = body;
             this.drop = drop;
         }
+    }
+
+    /**
+     * How a fake answers a {@code gettoken} while the app's current token is still valid. WeCom's gettoken page
+     * (in its older revision) says a repeated call within the validity returns the same token and restarts its
+     * validity; the current revision no longer says so. The fake offers both.
+     */
+    public enum TokenBehaviour {
+        /** The same token, its validity restarted; a new one only after expiry or revocation. The default. */
+        SAME_WITHIN_VALIDITY,
+        /** A new token on every call; earlier ones stay valid until they expire. */
+        NEW_EVERY_CALL
     }
 
     /** The base clock plus whatever {@link #advance(Duration)} added. */
@@ -811,6 +846,7 @@ public final class FakeWeCom implements AutoCloseable {
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
+        private TokenBehaviour tokenBehaviour = TokenBehaviour.SAME_WITHIN_VALIDITY;
         private int gettokenLimitPerMinute = DEFAULT_GETTOKEN_LIMIT_PER_MINUTE;
         private int port;
 
@@ -842,6 +878,19 @@ public final class FakeWeCom implements AutoCloseable {
                 throw new IllegalArgumentException("token lifetime must be at least 1 s: " + lifetime);
             }
             this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /**
+         * Sets how the fake answers a {@code gettoken} while the app's token is still valid. Default
+         * {@link TokenBehaviour#SAME_WITHIN_VALIDITY}, WeCom's documented rule. Run the tests that matter under
+         * both: a client must recognise a refreshed token by its later expiry, not by a new value.
+         *
+         * @param behaviour the behaviour
+         * @return this builder
+         */
+        public Builder tokenBehaviour(TokenBehaviour behaviour) {
+            this.tokenBehaviour = Objects.requireNonNull(behaviour, "behaviour == null");
             return this;
         }
 

@@ -107,6 +107,45 @@ class FakeWeComTest {
     // ---- tokens ---------------------------------------------------------------------------------------
 
     @Test
+    void gettoken_withinTheTokensValidity_answersTheSameToken_andRestartsItsValidity() throws Exception {
+        String first = token("wwcorpa", "secret-a");
+        wecom.advance(Duration.ofSeconds(7000));
+
+        String again = token("wwcorpa", "secret-a");
+
+        assertEquals(first, again, "WeCom's documented rule: the same token while it is valid");
+        wecom.advance(Duration.ofSeconds(7199)); // 14199 s after the first fetch: alive thanks to the restart
+        assertEquals(0, get(userGet(first, "lisi")).get("errcode").asInt());
+        wecom.advance(Duration.ofSeconds(1));
+        assertErrcode(42001, get(userGet(first, "lisi")));
+        assertNotEquals(first, token("wwcorpa", "secret-a"), "after expiry, a new token");
+    }
+
+    @Test
+    void gettoken_afterARevocation_answersANewToken_evenWithinValidity() throws Exception {
+        String first = token("wwcorpa", "secret-a");
+        wecom.revokeToken(first);
+
+        assertNotEquals(first, token("wwcorpa", "secret-a"));
+    }
+
+    @Test
+    void gettoken_withTheNewEveryCallSwitch_answersANewTokenEachTime_andOlderOnesStayValid() throws Exception {
+        try (FakeWeCom other = FakeWeCom.builder().clock(Clock.fixed(T0, ZoneOffset.UTC))
+                .tokenBehaviour(FakeWeCom.TokenBehaviour.NEW_EVERY_CALL).start()) {
+            other.addCorp("wwcorpa", "secret-a").addMember("lisi", "李四");
+            URI gettoken = URI.create(other.baseUrl() + "/cgi-bin/gettoken?corpid=wwcorpa&corpsecret=secret-a");
+            String first = JSON.readTree(send(HttpRequest.newBuilder(gettoken).build()).body())
+                    .get("access_token").asText();
+            String second = JSON.readTree(send(HttpRequest.newBuilder(gettoken).build()).body())
+                    .get("access_token").asText();
+
+            assertNotEquals(first, second);
+            assertEquals(List.of(first, second), other.liveTokens("wwcorpa"));
+        }
+    }
+
+    @Test
     void token_afterItsLifetime_answers42001() throws Exception {
         String token = token("wwcorpa", "secret-a");
         wecom.advance(Duration.ofSeconds(7199));
@@ -128,8 +167,9 @@ class FakeWeComTest {
 
     @Test
     void token_whenOneIsRevoked_othersStayValid() throws Exception {
+        corp.addApp("secret-a2");
         String first = token("wwcorpa", "secret-a");
-        String second = token("wwcorpa", "secret-a");
+        String second = token("wwcorpa", "secret-a2");
         assertTrue(wecom.revokeToken(first));
         assertErrcode(40014, get(userGet(first, "lisi")));
         assertEquals(0, get(userGet(second, "lisi")).get("errcode").asInt());
