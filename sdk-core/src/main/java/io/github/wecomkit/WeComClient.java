@@ -3,21 +3,23 @@ package io.github.wecomkit;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.github.wecomkit.internal.ApiCaller;
-import io.github.wecomkit.internal.ApiCaller.Resend;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.WeComDecodeException;
 import io.github.wecomkit.error.WeComErrorCode;
+import io.github.wecomkit.internal.ApiCaller;
+import io.github.wecomkit.internal.ApiCaller.Resend;
+import io.github.wecomkit.internal.ClientRuntime;
 import io.github.wecomkit.internal.Events;
 import io.github.wecomkit.internal.HttpTransport;
 import io.github.wecomkit.internal.Inputs;
+import io.github.wecomkit.internal.Internals;
 import io.github.wecomkit.internal.JdkHttpClientTransport;
 import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
 import io.github.wecomkit.internal.TokenedCaller;
-import io.github.wecomkit.token.AccessToken;
 import io.github.wecomkit.observe.TokenKind;
 import io.github.wecomkit.observe.WeComListener;
+import io.github.wecomkit.token.AccessToken;
 import io.github.wecomkit.token.InMemoryTokenStore;
 import io.github.wecomkit.token.TokenStatus;
 import io.github.wecomkit.token.TokenStore;
@@ -37,7 +39,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 
 /**
  * The client for one WeCom mini-program app in one corp: turns {@code wx.qy.login} codes into members and keeps
@@ -79,61 +80,56 @@ public final class WeComClient implements AutoCloseable {
     private static final ObjectReader SESSION_READER = MAPPER.readerFor(ApiResponse.Session.class);
     private static final ObjectReader USER_READER = MAPPER.readerFor(ApiResponse.User.class);
 
+    private final ClientRuntime runtime;
+    private final boolean ownsRuntime;
     private final String corpId;
-    private final String secret;
     private final Set<String> acceptedCorpIds;
-    private final Clock clock;
-    private final HttpTransport transport;
-    private final ApiCaller caller;
     private final TokenManager tokens;
     private final TokenedCaller api;
     private final String description;
     private volatile boolean closed;
 
-    private WeComClient(Builder b) {
-        this.corpId = b.corpId;
-        this.secret = b.secret;
-        Set<String> accepted = new LinkedHashSet<>();
-        accepted.add(b.corpId);
-        accepted.addAll(b.acceptedCorpIds);
-        this.acceptedCorpIds = Set.copyOf(accepted);
-        this.clock = b.clock;
-        this.transport = b.httpClient != null
-                ? new JdkHttpClientTransport(b.httpClient)
-                : new SocketTransport(b.baseUrl, b.connectTimeout);
-        Events events = Events.of(b.listener);
-        this.caller = new ApiCaller(transport, b.baseUrl, b.requestTimeout, b.retryPolicy, b.sleeper, events, corpId);
-        String key = "access_token:" + corpId + ":" + Inputs.shortHash(secret);
-        this.tokens = new TokenManager(new TokenManager.Config(key, corpId, TokenKind.CORP, b.tokenStore,
-                this::fetchToken, clock, ticker(clock), b.tokenRefreshAhead, b.tokenExpiryMargin, b.refreshExecutor,
-                fetchBudget(b), events));
+    static {
+        // Other areas (a provider's per-corp clients) build clients on a shared runtime through this door.
+        Internals.clientFactory(WeComClient::new);
+    }
+
+    private WeComClient(ClientRuntime runtime, boolean ownsRuntime, String corpId, Set<String> acceptedCorpIds,
+                        String tokenKey, Internals.TokenSource tokenSource) {
+        this.runtime = runtime;
+        this.ownsRuntime = ownsRuntime;
+        this.corpId = corpId;
+        this.acceptedCorpIds = Set.copyOf(acceptedCorpIds);
+        ApiCaller caller = runtime.caller(corpId);
+        this.tokens = runtime.tokenManager(tokenKey, corpId, TokenKind.CORP, tokenSource.fetcher(caller));
         this.api = new TokenedCaller(caller, tokens, "access_token", WeComClient::isTokenRejection);
-        this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + b.baseUrl + ", tokenStore="
-                + b.tokenStore.getClass().getSimpleName() + "}";
+        ClientRuntime.Settings s = runtime.settings();
+        this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + s.baseUrl() + ", tokenStore="
+                + s.tokenStore().getClass().getSimpleName() + "}";
+    }
+
+    /** A self-built app's token: {@code gettoken} with the corp id and the app's secret. */
+    static Internals.TokenSource gettoken(String corpId, String secret, Clock clock) {
+        return caller -> () -> {
+            Instant issuedAt = clock.instant();
+            ApiResponse.Token t = caller.get(API_GET_TOKEN, Resend.IDEMPOTENT, TOKEN_READER,
+                    "corpid", corpId, "corpsecret", secret);
+            if (isBlank(t.accessToken) || t.expiresIn <= 0) {
+                throw new WeComDecodeException("WeCom's answer lacks access_token or a positive expires_in",
+                        API_GET_TOKEN, null);
+            }
+            return AccessToken.of(t.accessToken, issuedAt, issuedAt.plusSeconds(t.expiresIn));
+        };
+    }
+
+    /** The store key of an app's token: the corp id and a hash of the secret, never the secret itself. */
+    static String tokenKey(String corpId, String secret) {
+        return "access_token:" + corpId + ":" + Inputs.shortHash(secret);
     }
 
     /** @return a builder; {@code corpId} and {@code secret} are required */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * The longest one token fetch can take: retries start within {@code maxElapsed}, and the last attempt may
-     * take a connect and a request timeout. The refresh lease outlasts it.
-     */
-    private static Duration fetchBudget(Builder b) {
-        return b.retryPolicy.maxElapsed().plus(b.connectTimeout).plus(b.requestTimeout);
-    }
-
-    /**
-     * Cooldowns and backoffs run on {@link System#nanoTime()}, which a step of the wall clock cannot move. A
-     * clock given by a test drives them instead, so the test can advance them.
-     */
-    private static LongSupplier ticker(Clock clock) {
-        if (clock.getClass() == Clock.systemUTC().getClass()) {
-            return System::nanoTime;
-        }
-        return () -> clock.millis() * 1_000_000L;
     }
 
     /** @return the corp this client's app belongs to */
@@ -193,17 +189,6 @@ public final class WeComClient implements AutoCloseable {
         return new Member(u);
     }
 
-    private AccessToken fetchToken() {
-        Instant issuedAt = clock.instant();
-        ApiResponse.Token t = caller.get(API_GET_TOKEN, Resend.IDEMPOTENT, TOKEN_READER,
-                "corpid", corpId, "corpsecret", secret);
-        if (isBlank(t.accessToken) || t.expiresIn <= 0) {
-            throw new WeComDecodeException("WeCom's answer lacks access_token or a positive expires_in",
-                    API_GET_TOKEN, null);
-        }
-        return AccessToken.of(t.accessToken, issuedAt, issuedAt.plusSeconds(t.expiresIn));
-    }
-
     /** 40014 (invalid) and 42001 (expired): the corp token must be replaced. */
     private static boolean isTokenRejection(int errcode) {
         return errcode == WeComErrorCode.INVALID_ACCESS_TOKEN.code()
@@ -239,12 +224,15 @@ public final class WeComClient implements AutoCloseable {
             return;
         }
         closed = true;
-        tokens.close();
-        transport.close();
+        if (ownsRuntime) {
+            runtime.close();
+        } else {
+            runtime.release(tokens);
+        }
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (closed || runtime.isClosed()) {
             throw new IllegalStateException("this WeComClient is closed");
         }
     }
@@ -472,7 +460,17 @@ public final class WeComClient implements AutoCloseable {
             if (refreshExecutor == null) {
                 refreshExecutor = SharedRefreshExecutor.INSTANCE;
             }
-            return new WeComClient(this);
+            HttpTransport transport = httpClient != null
+                    ? new JdkHttpClientTransport(httpClient)
+                    : new SocketTransport(baseUrl, connectTimeout);
+            ClientRuntime runtime = new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
+                    requestTimeout, retryPolicy, sleeper, Events.of(listener), clock, refreshExecutor, tokenStore,
+                    tokenRefreshAhead, tokenExpiryMargin));
+            Set<String> accepted = new LinkedHashSet<>();
+            accepted.add(corpId);
+            accepted.addAll(acceptedCorpIds);
+            return new WeComClient(runtime, true, corpId, accepted, tokenKey(corpId, secret),
+                    gettoken(corpId, secret, clock));
         }
 
         private static Duration positive(String name, Duration value) {
