@@ -28,6 +28,7 @@ import org.redisson.config.Config;
  * java -jar benchmarks/target/benchmarks.jar                 # full run, ~7 minutes
  * java -jar benchmarks/target/benchmarks.jar --smoke         # one second per contender
  * java -jar benchmarks/target/benchmarks.jar --no-redis      # without redis-server
+ * java -jar benchmarks/target/benchmarks.jar --token-rules   # only the fleet refreshes and persistent 40014
  * }</pre>
  */
 public final class Benchmarks {
@@ -85,6 +86,11 @@ public final class Benchmarks {
                     Integer.parseInt(options.get(at + 4)));
             System.exit(0);
         }
+        if (options.contains("--token-rules")) {
+            // --token-rules: only the fleet refreshes and the persistent 40014 case (about 2 minutes).
+            System.out.println(runTokenRules(plan));
+            System.exit(0);
+        }
         Path out = options.indexOf("--out") >= 0 ? Path.of(options.get(options.indexOf("--out") + 1))
                 : defaultReportPath();
         String report = run(plan);
@@ -106,10 +112,21 @@ public final class Benchmarks {
             benchmarks.throughput();
             benchmarks.fleets();
             benchmarks.boundary();
+            new TokenRules(benchmarks.plan, stub, benchmarks.redisUri, benchmarks.report, benchmarks.figures).run();
             benchmarks.footprint();
             benchmarks.goals();
             benchmarks.report.append(String.format(Locale.ROOT, "%nTotal run time: %.0f s.%n",
                     (System.nanoTime() - started) / 1e9));
+            return benchmarks.report.toString();
+        }
+    }
+
+    private static String runTokenRules(Plan plan) throws Exception {
+        try (StubWeCom stub = StubWeCom.start();
+             RedisProcess redis = plan.redis() ? RedisProcess.start() : null) {
+            Benchmarks benchmarks = new Benchmarks(plan, stub, redis == null ? null : redis.uri());
+            new TokenRules(plan, stub, benchmarks.redisUri, benchmarks.report, benchmarks.figures).run();
+            benchmarks.goals();
             return benchmarks.report.toString();
         }
     }
@@ -472,6 +489,7 @@ public final class Benchmarks {
                         String.format(Locale.ROOT, "%.0f", waited), waited == 0);
             }
         }
+        TokenRules.goals(figures, this::goal);
         Double jars = figures.get("footprint jars ratio");
         if (jars != null) {
             double megabytes = figures.get("footprint MB ratio");

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -19,9 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A WeCom stand-in on loopback serving {@code gettoken}, {@code miniprogram/jscode2session} and {@code user/get}.
  *
- * <p>Tokens are checked like WeCom does: an unknown token gets 40014, an expired one 42001, so a client that
- * keeps using a stale token shows up as extra {@code gettoken} calls. Login codes are not single-use here: the
- * load generators reuse a handful of codes.
+ * <p>Tokens follow WeCom's rules: a repeated {@code gettoken} within a token's validity answers the same token with
+ * its validity restarted (WeCom's documented rule; {@link #sameTokenWithinValidity(boolean)} switches to a new
+ * token per call); an unknown token gets 40014, an expired one 42001, so a client that keeps using a stale token
+ * shows up as extra {@code gettoken} calls. {@link #refuseTokens(boolean)} makes every jscode2session answer 40014,
+ * as WeCom does for the token of an app that may not call it. Login codes are not single-use here: the load
+ * generators reuse a handful of codes.
  *
  * <pre>{@code
  * StubWeCom.configureJdkHttpServer();          // before any com.sun.net.httpserver class loads
@@ -67,9 +71,13 @@ public final class StubWeCom implements AutoCloseable {
     private final Map<String, Long> tokenExpiryNanos = new ConcurrentHashMap<>();
     private final AtomicInteger tokenSequence = new AtomicInteger();
     private final AtomicLong tokenCalls = new AtomicLong();
+    private final java.util.Queue<Long> tokenCallNanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong rejectedTokens = new AtomicLong();
     private volatile long tokenLatencyMillis;
     private volatile int expiresInSeconds = 7200;
+    private volatile boolean sameTokenWithinValidity = true;
+    private volatile boolean refuseTokens;
+    private volatile String currentToken;
 
     private StubWeCom(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -97,7 +105,13 @@ public final class StubWeCom implements AutoCloseable {
         });
         StubWeCom stub = new StubWeCom(server, executor);
         server.createContext("/cgi-bin/gettoken", stub::getToken);
-        server.createContext("/cgi-bin/miniprogram/jscode2session", exchange -> stub.withToken(exchange, SESSION));
+        server.createContext("/cgi-bin/miniprogram/jscode2session", exchange -> {
+            if (stub.refuseTokens) {
+                stub.refuse(exchange);
+            } else {
+                stub.withToken(exchange, SESSION);
+            }
+        });
         server.createContext("/cgi-bin/user/get", exchange -> stub.withToken(exchange, MEMBER));
         server.setExecutor(executor);
         server.start();
@@ -119,9 +133,24 @@ public final class StubWeCom implements AutoCloseable {
         expiresInSeconds = Math.toIntExact(lifetime.toSeconds());
     }
 
+    /** {@code true} (the default): WeCom's documented rule; {@code false}: a new token on every gettoken. */
+    public void sameTokenWithinValidity(boolean same) {
+        sameTokenWithinValidity = same;
+    }
+
+    /** Every jscode2session answers 40014, however fresh its token: the secret of an app that may not call it. */
+    public void refuseTokens(boolean refuse) {
+        refuseTokens = refuse;
+    }
+
     /** {@code gettoken} calls served since the last {@link #reset()}. */
     public long tokenCalls() {
         return tokenCalls.get();
+    }
+
+    /** When each {@code gettoken} since the last {@link #reset()} arrived ({@link System#nanoTime()}). */
+    public List<Long> tokenCallTimes() {
+        return List.copyOf(tokenCallNanos);
     }
 
     /** Calls refused with 40014/42001 since the last {@link #reset()}. */
@@ -133,13 +162,18 @@ public final class StubWeCom implements AutoCloseable {
     public void reset() {
         tokenExpiryNanos.clear();
         tokenCalls.set(0);
+        tokenCallNanos.clear();
         rejectedTokens.set(0);
         tokenLatencyMillis = 0;
         expiresInSeconds = 7200;
+        sameTokenWithinValidity = true;
+        refuseTokens = false;
+        currentToken = null;
     }
 
     private void getToken(HttpExchange exchange) throws IOException {
         tokenCalls.incrementAndGet();
+        tokenCallNanos.add(System.nanoTime());
         long latency = tokenLatencyMillis;
         if (latency > 0) {
             try {
@@ -155,11 +189,27 @@ public final class StubWeCom implements AutoCloseable {
             return;
         }
         int lifetime = expiresInSeconds;
-        String token = "stub-token-" + tokenSequence.incrementAndGet() + "-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
-        tokenExpiryNanos.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
+        String token;
+        synchronized (this) {
+            String current = currentToken;
+            Long expiry = current == null ? null : tokenExpiryNanos.get(current);
+            if (sameTokenWithinValidity && expiry != null && System.nanoTime() - expiry < 0) {
+                token = current; // the same token, its validity restarted
+            } else {
+                token = "stub-token-" + tokenSequence.incrementAndGet() + "-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                        + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+                currentToken = token;
+            }
+            tokenExpiryNanos.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
+        }
         respond(exchange, 0, ("{\"errcode\":0,\"errmsg\":\"ok\",\"access_token\":\"" + token + "\",\"expires_in\":"
                 + lifetime + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void refuse(HttpExchange exchange) throws IOException {
+        rejectedTokens.incrementAndGet();
+        respond(exchange, 40014, "{\"errcode\":40014,\"errmsg\":\"invalid access_token\"}"
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private void withToken(HttpExchange exchange, byte[] body) throws IOException {

@@ -50,6 +50,7 @@ final class WeComKitContender implements Contender {
 
     @Override
     public void close() throws Exception {
+        client.close();
         if (resource != null) {
             resource.close();
         }

@@ -40,6 +40,25 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void persistent40014_wecomkitKeepsGettokenBounded_underBothOfWeComsAnswers() {
+        List<String[]> rows = rows("## A token WeCom rejects").stream().filter(r -> r[1].startsWith("wecomkit"))
+                .toList();
+        assertEquals(2, rows.size(), report);
+        for (String[] row : rows) {
+            assertTrue(Integer.parseInt(row[3]) <= 2, "gettoken calls for 100 failing logins: " + String.join("|", row));
+        }
+    }
+
+    @Test
+    void fleetRefreshes_runUnderBothOfWeComsAnswers_withoutErrors() {
+        List<String[]> rows = rows("## Fleet refreshes");
+        assertEquals(2, rows.size(), report);
+        for (String[] row : rows) {
+            assertEquals("0", row[8], "errors: " + String.join("|", row));
+        }
+    }
+
+    @Test
     void footprint_listsWecomkitAndWxJava() {
         List<String[]> rows = rows("## Runtime footprint");
         assertEquals(List.of("wecomkit-core", "wecomkit-core + wecomkit-cache-redis", "weixin-java-cp",

@@ -58,11 +58,12 @@ public final class LoginExample {
                         .department(1, 2).position("Backend engineer").build());
                 out.println("FakeWeCom running at " + wecom.baseUrl()
                         + " (set WECOM_CORP_ID, WECOM_SECRET and WECOM_CODE to log in against real WeCom)");
-                WeComClient client = WeComClient.builder().corpId(DEMO_CORP_ID).secret(DEMO_SECRET)
-                        .baseUrl(wecom.baseUrl()).build();
-                // What wx.qy.login hands the mini-program, which posts it to its backend.
-                String code = wecom.issueCode(DEMO_CORP_ID, DEMO_USER_ID);
-                return login(client, code, out, err);
+                try (WeComClient client = WeComClient.builder().corpId(DEMO_CORP_ID).secret(DEMO_SECRET)
+                        .baseUrl(wecom.baseUrl()).build()) {
+                    // What wx.qy.login hands the mini-program, which posts it to its backend.
+                    String code = wecom.issueCode(DEMO_CORP_ID, DEMO_USER_ID);
+                    return login(client, code, out, err);
+                }
             }
         }
         if (blank(corpId) || blank(secret) || blank(env.get("WECOM_CODE"))) {
@@ -77,7 +78,9 @@ public final class LoginExample {
         }
         out.println("Logging in against " + (blank(env.get("WECOM_BASE_URL"))
                 ? WeComClient.DEFAULT_BASE_URL : env.get("WECOM_BASE_URL")) + " for corp " + corpId);
-        return login(builder.build(), env.get("WECOM_CODE"), out, err);
+        try (WeComClient client = builder.build()) {
+            return login(client, env.get("WECOM_CODE"), out, err);
+        }
     }
 
     private static int login(WeComClient client, String code, PrintStream out, PrintStream err) {
