@@ -129,6 +129,18 @@ class SecretsNeverLeakTest {
         scenario("bad input", () -> client.login("bad\ncode " + SECRET));
         scenario("unreachable", () -> WeComClient.builder().corpId(CORP_ID).secret(SECRET)
                 .baseUrl("http://127.0.0.1:1").retryPolicy(RetryPolicy.none()).build().login(code()));
+        wecom.stubFor(get(urlPathEqualTo(JSCODE)).willReturn(okJson(Payloads.error(40014,
+                "invalid access_token " + TOKEN_2))));
+        scenario("token rejected right after its fetch", () -> client().login(code()));
+        wecom.stubFor(get(urlPathEqualTo(JSCODE)).willReturn(okJson(Payloads.session(CORP_ID, USER_ID))));
+        WeComClient serving = WeComClient.builder().corpId(CORP_ID).secret(SECRET).baseUrl(wecom.baseUrl())
+                .clock(clock).sleeper(d -> { }).retryPolicy(RetryPolicy.none()).refreshExecutor(Runnable::run).build();
+        scenario("login before gettoken fails", () -> serving.login(code()));
+        wecom.stubFor(get(urlPathEqualTo(GETTOKEN)).atPriority(1).willReturn(okJson(Payloads.error(-1,
+                "busy " + SECRET))));
+        clock.advance(Duration.ofSeconds(7150)); // a refresh is due and fails: served, with one WARN
+        scenario("served while gettoken fails", () -> serving.login(code()));
+        scenario("status while failing", serving::tokenStatus);
         scenario("wrong secret", () -> {
             wecom.resetToDefaultMappings();
             wecom.stubFor(get(urlPathEqualTo(GETTOKEN)).willReturn(okJson(Payloads.error(40001, "invalid secret"))));
@@ -138,7 +150,9 @@ class SecretsNeverLeakTest {
         seen.add(new InMemoryTokenStore().toString());
 
         String everything = String.join("\n", seen) + "\n" + LogCapture.allText();
-        assertTrue(seen.size() >= 18, "every scenario ran: " + seen.size());
+        assertTrue(seen.size() >= 22, "every scenario ran: " + seen.size());
+        assertTrue(everything.contains("TokenRejectedException"), "the rejected-token scenario ran");
+        assertTrue(LogCapture.allText().contains("stays in use until"), "the failing-refresh warning was logged");
         assertFalse(LogCapture.events().isEmpty(), "logging was on and captured");
         for (String secret : SECRETS) {
             if (everything.contains(secret)) {
