@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -176,6 +178,26 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
+     * The token to use now, without ever blocking the caller: completed at once when a usable token is in hand,
+     * otherwise when the one refresh in flight ends (a refresh this call starts runs on the refresh executor).
+     * Fails with the same typed exceptions as {@link #token()}.
+     */
+    public CompletableFuture<AccessToken> tokenAsync() {
+        Held h = held;
+        if (h != null) {
+            long now = clock.millis();
+            if (now < h.staleAtMillis) {
+                return CompletableFuture.completedFuture(h.token);
+            }
+            if (now < h.expiredAtMillis || now < h.endMillis && failures > 0) {
+                refreshInBackground(h);
+                return CompletableFuture.completedFuture(h.token);
+            }
+        }
+        return refreshAsync(null, false);
+    }
+
+    /**
      * WeCom rejected {@code rejected} (40014/42001): forget it here and in the store, but only if it is still the
      * current value (someone may have replaced it already), and return its replacement.
      *
@@ -184,7 +206,30 @@ public final class TokenManager implements AutoCloseable {
      */
     public AccessToken tokenAfterRejection(AccessToken rejected, WeComApiException rejection) {
         checkOpen();
+        Rejection r = reject(rejected, rejection);
+        storeCall(() -> store.invalidate(key, rejected.value()), false);
+        return awaitRefresh(r);
+    }
+
+    /**
+     * {@link #tokenAfterRejection} without blocking the caller: the store is told and the refresh runs on the
+     * refresh executor; the future completes with the replacement or fails with the same typed exceptions.
+     */
+    public CompletableFuture<AccessToken> tokenAfterRejectionAsync(AccessToken rejected,
+                                                                   WeComApiException rejection) {
         Rejection r;
+        try {
+            checkOpen();
+            r = reject(rejected, rejection);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.runAsync(() -> storeCall(() -> store.invalidate(key, rejected.value()), false),
+                config.executor()).thenCompose(ignored -> refreshAsync(r, false));
+    }
+
+    /** Records a rejection (shared by every caller rejecting the same token), or fails it as a wrong secret. */
+    private Rejection reject(AccessToken rejected, WeComApiException rejection) {
         synchronized (lock) {
             throwIfRejectedCooldown(rejection);
             Instant now = clock.instant();
@@ -195,15 +240,14 @@ public final class TokenManager implements AutoCloseable {
                 throw startRejectedCooldown(rejection);
             }
             // Several callers rejecting one token share the first rejection, so one refresh serves them all.
-            r = last != null && last.isAbout(rejected) ? last : new Rejection(rejected, now);
+            Rejection r = last != null && last.isAbout(rejected) ? last : new Rejection(rejected, now);
             lastRejection = r;
             Held h = held;
             if (h != null && h.token.value().equals(rejected.value())) {
                 held = null;
             }
+            return r;
         }
-        storeCall(() -> store.invalidate(key, rejected.value()), false);
-        return awaitRefresh(r);
     }
 
     /**
@@ -335,6 +379,72 @@ public final class TokenManager implements AutoCloseable {
             }
             // A refresh that began before the rejection brought the rejected token back: go once more.
         }
+    }
+
+    /**
+     * The non-blocking twin of {@link #awaitRefresh}: the same checks, but a refresh runs on the executor and its
+     * waiters are callbacks; a flight that stays unanswered past the wait bound is taken over, the takeover
+     * running on the common pool in case the executor is what dropped it.
+     */
+    private CompletableFuture<AccessToken> refreshAsync(Rejection rejection, boolean takeover) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+        }
+        Flight flight;
+        boolean mine = false;
+        synchronized (lock) {
+            Held h = held;
+            if (h != null && clock.millis() < h.expiredAtMillis && replaces(h.token, rejection)) {
+                return CompletableFuture.completedFuture(h.token);
+            }
+            try {
+                throwIfCoolingDown(rejection);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (failures > 0 && ticker.getAsLong() - retryNotBeforeNanos < 0) {
+                return rejection == null && h != null && clock.millis() < h.endMillis
+                        ? CompletableFuture.completedFuture(h.token)
+                        : CompletableFuture.failedFuture(copy(lastFailure));
+            }
+            flight = inflight;
+            if (flight == null || flight.overdue(waitBoundNanos)) {
+                takeover = takeover || flight != null;
+                flight = new Flight(rejection);
+                inflight = flight;
+                mine = true;
+            }
+        }
+        if (mine) {
+            Flight started = flight;
+            Executor executor = takeover ? ForkJoinPool.commonPool() : config.executor();
+            try {
+                executor.execute(() -> run(started, false));
+            } catch (RejectedExecutionException e) {
+                abandon(started);
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "the token refresh executor rejected the refresh (is it shut down?)", e));
+            }
+        }
+        Flight joined = flight;
+        long left = Math.max(1, waitBoundNanos - (System.nanoTime() - joined.startedNanos));
+        return joined.future.copy().orTimeout(left, TimeUnit.NANOSECONDS).handle((token, error) -> {
+            if (error == null) {
+                return rejection == null || joined.rejection == rejection || rejection.replacedBy(token)
+                        ? CompletableFuture.completedFuture(token) : refreshAsync(rejection, false);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof Abandoned || cause instanceof TimeoutException) {
+                return refreshAsync(rejection, cause instanceof TimeoutException);
+            }
+            Held h = held;
+            if (rejection == null && h != null && clock.millis() < h.endMillis) {
+                return CompletableFuture.completedFuture(h.token);
+            }
+            return CompletableFuture.<AccessToken>failedFuture(cause instanceof RuntimeException
+                    ? copy((RuntimeException) cause) : cause);
+        }).thenCompose(f -> f);
     }
 
     /** Whether {@code token} may replace the rejected one (always, when there was no rejection). */
