@@ -17,6 +17,7 @@ import io.github.wecomkit.internal.TokenedCaller;
 import io.github.wecomkit.token.AccessToken;
 import io.github.wecomkit.token.InMemoryTokenStore;
 import io.github.wecomkit.token.TokenStore;
+import io.github.wecomkit.wxqy.WxQyData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -85,6 +86,7 @@ public final class WeComClient {
     private final ApiCaller caller;
     private final TokenManager tokens;
     private final TokenedCaller api;
+    private final WxQyData wxQy;
     private final String description;
 
     private WeComClient(Builder b) {
@@ -103,6 +105,8 @@ public final class WeComClient {
         this.tokens = new TokenManager(key, b.tokenStore, this::fetchToken, clock, b.tokenRefreshAhead,
                 b.tokenExpiryMargin, b.refreshExecutor, b.refreshLeaseTime, b.refreshLeaseWait);
         this.api = new TokenedCaller(caller, tokens, "access_token", WeComClient::isTokenRejection);
+        this.wxQy = b.miniProgramAppId == null ? null
+                : WxQyData.builder().appId(b.miniProgramAppId).clock(clock).build();
         this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + b.baseUrl + ", tokenStore="
                 + b.tokenStore.getClass().getSimpleName() + "}";
     }
@@ -167,6 +171,26 @@ public final class WeComClient {
         return new Member(u);
     }
 
+    /**
+     * Decrypts what {@code wx.qy.getEnterpriseUserInfo}, {@code wx.qy.getMobile} and {@code wx.qy.getEmail} hand
+     * the mini-program, with the session key of {@link #login(String)}. No call to WeCom is made.
+     *
+     * <pre>{@code
+     * MobileInfo mobile = client.wxQy().mobile(session, encryptedData, iv);
+     * }</pre>
+     *
+     * @return the decryptor for the mini-program set with {@link Builder#miniProgramAppId(String)}, on this
+     *     client's clock, without a maximum age ({@link WxQyData#withMaxAge(Duration)} adds one)
+     * @throws IllegalStateException if the builder was given no {@code miniProgramAppId}
+     */
+    public WxQyData wxQy() {
+        if (wxQy == null) {
+            throw new IllegalStateException("wxQy() needs the mini-program's appid: call miniProgramAppId(..)"
+                    + " (wx...) on WeComClient.builder()");
+        }
+        return wxQy;
+    }
+
     private AccessToken fetchToken() {
         Instant issuedAt = clock.instant();
         ApiResponse.Token t = caller.get(API_GET_TOKEN, Resend.IDEMPOTENT, TOKEN_READER,
@@ -224,6 +248,7 @@ public final class WeComClient {
         private Duration refreshLeaseWait = DEFAULT_REFRESH_LEASE_WAIT;
         private Executor refreshExecutor;
         private ApiCaller.Sleeper sleeper = ApiCaller.Sleeper.THREAD_SLEEP;
+        private String miniProgramAppId;
 
         private Builder() {
         }
@@ -391,6 +416,17 @@ public final class WeComClient {
          */
         public Builder refreshExecutor(Executor executor) {
             this.refreshExecutor = Objects.requireNonNull(executor, "executor == null");
+            return this;
+        }
+
+        /**
+         * @param appId the mini-program's appid ({@code wx...}, not the corp id), which {@link WeComClient#wxQy()}
+         *              requires in the watermark of every decrypted payload; optional
+         * @return this builder
+         */
+        public Builder miniProgramAppId(String appId) {
+            WxQyData.builder().appId(appId); // the same check, at once
+            this.miniProgramAppId = appId;
             return this;
         }
 
