@@ -1,9 +1,10 @@
 package io.github.wecomkit.wxqy;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.wecomkit.LoginSession;
 import io.github.wecomkit.Member;
 import io.github.wecomkit.wxqy.WxQyDataException.Reason;
@@ -56,9 +57,11 @@ public final class WxQyData {
     private static final Pattern APP_ID = Pattern.compile("wx[A-Za-z0-9]{6,32}");
     private static final Pattern APP_ID_SHAPE = Pattern.compile("[A-Za-z0-9]{1,40}");
     private static final Logger LOG = LoggerFactory.getLogger(WxQyData.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Strict: a repeated field or text after the object would let two readers see different data. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final String appId;
     private final Clock clock;
@@ -126,8 +129,9 @@ public final class WxQyData {
                         + " produced this payload");
             }
             JsonNode json = open(key, ivBytes, encryptedData);
+            Watermark watermark = watermark(json); // first: data for another mini-program says so, not "no corpid"
             return new EnterpriseUserInfo(text(json, "corpid"), text(json, "userid"), optionalText(json, "name"),
-                    gender(json.get("gender")), watermark(json));
+                    gender(json.get("gender")), watermark);
         } catch (WxQyDataException e) {
             LOG.debug("wx.qy.getEnterpriseUserInfo data refused: reason={}", e.reason());
             throw e;
@@ -279,11 +283,11 @@ public final class WxQyData {
         }
         Instant timestamp = timestamp(mark.get("timestamp"));
         if (maxAge != null) {
-            Instant now = clock.instant();
-            if (timestamp.plus(maxAge).isBefore(now)) {
-                throw new WxQyDataException(Reason.TOO_OLD, "watermark.timestamp is "
-                        + Duration.between(timestamp, now).getSeconds() + " s old, more than maxAge " + maxAge
-                        + "; ask the mini-program for the data again");
+            // between(..) cannot overflow for any two instants; timestamp.plus(maxAge) could for a huge maxAge.
+            Duration age = Duration.between(timestamp, clock.instant());
+            if (age.compareTo(maxAge) > 0) {
+                throw new WxQyDataException(Reason.TOO_OLD, "watermark.timestamp is " + age.getSeconds()
+                        + " s old, more than maxAge " + maxAge + "; ask the mini-program for the data again");
             }
         }
         return new Watermark(markAppId, timestamp);

@@ -59,6 +59,22 @@ class WxQyDataVectorTest {
     }
 
     @Test
+    void email_v7_timestampInMilliseconds_isReadAsMilliseconds() {
+        EmailInfo email = wxQy.email(SESSION_KEY, V7_ENCRYPTED, V7_IV);
+
+        assertEquals(new EmailInfo(V7_EMAIL, new Watermark(APP_ID, Instant.ofEpochMilli(TIMESTAMP * 1000 + 123))),
+                email);
+    }
+
+    @Test
+    void maxAge_ofBillionsOfYears_doesNotOverflow() {
+        WxQyData strict = WxQyData.builder().appId(APP_ID).maxAge(Duration.ofSeconds(Long.MAX_VALUE))
+                .clock(clockAt(WATERMARK_TIME)).build();
+
+        assertEquals(V7_EMAIL, strict.email(SESSION_KEY, V7_ENCRYPTED, V7_IV).email());
+    }
+
+    @Test
     void maxAge_exactlyAsOldAsAllowed_isAccepted() {
         WxQyData strict = WxQyData.builder().appId(APP_ID).maxAge(Duration.ofMinutes(5))
                 .clock(clockAt(WATERMARK_TIME.plus(Duration.ofMinutes(5)))).build();

@@ -65,6 +65,12 @@ public final class WxQyVectors {
             + "AIIpZwgT0kOClfIPxIKDOums08igKH6uirqz8BhQMsr1O0nXP1mlOT2akXKu1VMtI6WfKj0/YlvkOnlObcsDXWF7gQuSABJO4IMlabNuq"
             + "Usfwh9cientCrLLXFKY5U3CKyKj9eikuF2wGm1tCuok7D/f7Z8=";
 
+    /** getEmail with the watermark timestamp 1700000000123, in milliseconds. */
+    public static final String V7_EMAIL = "wangwu@example.com";
+    public static final String V7_IV = "eHl6e3x9fn+AgYKDhIWGhw==";
+    public static final String V7_ENCRYPTED = "MPOdD6S0KRBdqeXKSWLEKlVyyuMqscltw8YGVuxV6RHuVvc1CT4Z3MQlNnDXWhPQub60Llw"
+            + "n9uF7J9dCf+M9Gr7bpkgVK4B+QAo+afNcSbVH2A6eR8rvhUEOeYYhMQxW/Nh1peIgCT+4Q9q5VBVueQ==";
+
     // Correctly encrypted, wrong inside (the plaintext is in the script).
     /** An email payload whose JSON lacks its closing brace. */
     public static final String T_BAD_JSON_IV = "cHFyc3R1dnd4eXp7fH1+fw==";

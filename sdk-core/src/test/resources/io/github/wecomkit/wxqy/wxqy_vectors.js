@@ -108,6 +108,9 @@ const V6_RAW = '{"gender":2,"language":"en"}';
 show('V6', `{"corpid":"wwfedcba0987654321","userid":"woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA","gender":"2",`
   + `"language":"en","watermark":{"timestamp":${TIMESTAMP},"appid":"${APP_ID}"}}`, iv(0x60), V6_RAW);
 
+// V7: getEmail whose watermark timestamp is in milliseconds (WeCom does not state the unit).
+show('V7', `{"email":"wangwu@example.com","watermark":{"appid":"${APP_ID}","timestamp":${TIMESTAMP}123}}`, iv(0x78));
+
 // Tampered plaintexts, encrypted correctly.
 show('T_BAD_JSON', `{"email":"zhangsan@example.com",${watermark(APP_ID)}`, iv(0x70));
 show('T_NO_WATERMARK', '{"email":"zhangsan@example.com"}', iv(0x71));
