@@ -221,6 +221,17 @@ class WxQyDataTamperTest {
     }
 
     @Test
+    void userInfoCall_withAnotherCallsData_checksTheWatermarkBeforeTheFields() {
+        // The signature covers rawData only, so V1's rawData and signature pass with any encrypted data.
+        assertEquals(Reason.APPID_MISMATCH, reasonOf(() -> wxQy.enterpriseUserInfo(SESSION_KEY, V1_RAW_DATA,
+                V1_SIGNATURE, T_OTHER_APP_ID, T_OTHER_APP_ID_IV)));
+        WxQyDataException e = assertThrows(WxQyDataException.class, () -> wxQy.enterpriseUserInfo(SESSION_KEY,
+                V1_RAW_DATA, V1_SIGNATURE, V4_ENCRYPTED, V4_IV));
+        assertEquals(Reason.MISSING_FIELD, e.reason());
+        assertTrue(e.getMessage().contains("corpid"), e.getMessage());
+    }
+
+    @Test
     void olderThanMaxAge_isTooOld() {
         WxQyData strict = WxQyData.builder().appId(APP_ID).maxAge(Duration.ofMinutes(5))
                 .clock(clockAt(WATERMARK_TIME.plus(Duration.ofMinutes(5)).plusSeconds(1))).build();
