@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * signature, compared in constant time; then AES-128-CBC with PKCS#7 padding, strict UTF-8, one JSON object;
  * the watermark ({@code appid} must equal the configured mini-program appid; the age, if
  * {@link Builder#maxAge(Duration) maxAge} is set); last the result's own fields. No other exception leaves a
- * decrypting method for any input that passed the argument checks (null: {@link NullPointerException}; blank or
- * longer than {@link #MAX_PAYLOAD_CHARS}: {@link IllegalArgumentException}).
+ * decrypting method for any input that passed the argument checks (null: {@link NullPointerException}; blank, or
+ * longer than 64 chars for the session key, {@code iv} and {@code signature} or {@link #MAX_PAYLOAD_CHARS} for
+ * {@code rawData} and {@code encryptedData}: {@link IllegalArgumentException}).
  *
  * <p>Do not send the reason back to the mini-program: padding and JSON failures answered differently would let
  * someone holding a session probe the decryption. Immutable and thread-safe.
