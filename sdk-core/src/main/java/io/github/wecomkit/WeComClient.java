@@ -23,6 +23,7 @@ import io.github.wecomkit.token.AccessToken;
 import io.github.wecomkit.token.InMemoryTokenStore;
 import io.github.wecomkit.token.TokenStatus;
 import io.github.wecomkit.token.TokenStore;
+import io.github.wecomkit.wxqy.WxQyData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -86,6 +87,7 @@ public final class WeComClient implements AutoCloseable {
     private final Set<String> acceptedCorpIds;
     private final TokenManager tokens;
     private final TokenedCaller api;
+    private final WxQyData wxQy;
     private final String description;
     private volatile boolean closed;
 
@@ -104,6 +106,8 @@ public final class WeComClient implements AutoCloseable {
         this.tokens = runtime.tokenManager(tokenKey, corpId, TokenKind.CORP, tokenSource.fetcher(caller));
         this.api = new TokenedCaller(caller, tokens, "access_token", WeComClient::isTokenRejection);
         ClientRuntime.Settings s = runtime.settings();
+        this.wxQy = s.miniProgramAppId() == null ? null
+                : WxQyData.builder().appId(s.miniProgramAppId()).clock(s.clock()).build();
         this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + s.baseUrl() + ", tokenStore="
                 + s.tokenStore().getClass().getSimpleName() + "}";
     }
@@ -189,6 +193,26 @@ public final class WeComClient implements AutoCloseable {
         return new Member(u);
     }
 
+    /**
+     * Decrypts what {@code wx.qy.getEnterpriseUserInfo}, {@code wx.qy.getMobile} and {@code wx.qy.getEmail} hand
+     * the mini-program, with the session key of {@link #login(String)}. No call to WeCom is made.
+     *
+     * <pre>{@code
+     * MobileInfo mobile = client.wxQy().mobile(session, encryptedData, iv);
+     * }</pre>
+     *
+     * @return the decryptor for the mini-program set with {@link Builder#miniProgramAppId(String)}, on this
+     *     client's clock, without a maximum age ({@link WxQyData#withMaxAge(Duration)} adds one)
+     * @throws IllegalStateException if the builder was given no {@code miniProgramAppId}
+     */
+    public WxQyData wxQy() {
+        if (wxQy == null) {
+            throw new IllegalStateException("wxQy() needs the mini-program's appid: call miniProgramAppId(..)"
+                    + " (wx...) on WeComClient.builder()");
+        }
+        return wxQy;
+    }
+
     /** 40014 (invalid) and 42001 (expired): the corp token must be replaced. */
     private static boolean isTokenRejection(int errcode) {
         return errcode == WeComErrorCode.INVALID_ACCESS_TOKEN.code()
@@ -267,6 +291,7 @@ public final class WeComClient implements AutoCloseable {
         private WeComListener listener = WeComListener.NONE;
         private Executor refreshExecutor;
         private ApiCaller.Sleeper sleeper = ApiCaller.Sleeper.THREAD_SLEEP;
+        private String miniProgramAppId;
 
         private Builder() {
         }
@@ -436,6 +461,17 @@ public final class WeComClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param appId the mini-program's appid ({@code wx...}, not the corp id), which {@link WeComClient#wxQy()}
+         *              requires in the watermark of every decrypted payload; optional
+         * @return this builder
+         */
+        public Builder miniProgramAppId(String appId) {
+            WxQyData.builder().appId(appId); // the same check, at once
+            this.miniProgramAppId = appId;
+            return this;
+        }
+
         /** Visible for tests: records retry waits instead of sleeping. */
         Builder sleeper(ApiCaller.Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
@@ -465,7 +501,7 @@ public final class WeComClient implements AutoCloseable {
                     : new SocketTransport(baseUrl, connectTimeout);
             ClientRuntime runtime = new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
                     requestTimeout, retryPolicy, sleeper, Events.of(listener), clock, refreshExecutor, tokenStore,
-                    tokenRefreshAhead, tokenExpiryMargin));
+                    tokenRefreshAhead, tokenExpiryMargin, miniProgramAppId));
             Set<String> accepted = new LinkedHashSet<>();
             accepted.add(corpId);
             accepted.addAll(acceptedCorpIds);

@@ -37,7 +37,7 @@ class ReadmeQuickStartTest {
         Path readme = Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
         String block = firstJavaBlock(Files.readString(readme, StandardCharsets.UTF_8));
 
-        compile(wrap(block));
+        compile(wrap(block), classes);
     }
 
     @Test
@@ -58,7 +58,7 @@ class ReadmeQuickStartTest {
     @Test
     void compile_whenTheSnippetIsBroken_failsWithTheDiagnostics() {
         AssertionError e = assertThrows(AssertionError.class,
-                () -> compile(wrap("WeComClient client = WeComClient.builder().noSuchOption().build();")));
+                () -> compile(wrap("WeComClient client = WeComClient.builder().noSuchOption().build();"), classes));
         assertTrue(e.getMessage().contains("noSuchOption"), e.getMessage());
     }
 
@@ -91,7 +91,8 @@ class ReadmeQuickStartTest {
                 + body + "    }\n}\n";
     }
 
-    private void compile(String source) throws IOException {
+    /** Compiles one source against the test class path into {@code classes}, failing on any error or warning. */
+    static void compile(String source, Path classes) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "run the build on a JDK, not a JRE");
         String className = source.contains("class QuickStart") ? "QuickStart" : publicClassName(source);
@@ -114,9 +115,9 @@ class ReadmeQuickStartTest {
                         .append(d.getMessage(Locale.ROOT)).append('\n');
             }
             if (!ok) {
-                fail("the README quick start does not compile:\n" + report + "\n--- source ---\n" + source);
+                fail("the snippet does not compile:\n" + report + "\n--- source ---\n" + source);
             }
-            assertEquals("", report.toString(), "warnings in the README quick start");
+            assertEquals("", report.toString(), "warnings in the snippet");
         }
     }
 

@@ -32,11 +32,12 @@ public final class ClientRuntime implements AutoCloseable {
      * @param tokenStore      where tokens are shared
      * @param refreshAhead    refresh-ahead window
      * @param expiryMargin    expiry margin
+     * @param miniProgramAppId the mini-program's appid ({@code wx...}) for wx.qy data, or {@code null}
      */
     public record Settings(String baseUrl, HttpTransport transport, Duration connectTimeout, Duration requestTimeout,
                            RetryPolicy retryPolicy, ApiCaller.Sleeper sleeper, Events events, Clock clock,
                            Executor refreshExecutor, TokenStore tokenStore, Duration refreshAhead,
-                           Duration expiryMargin) {
+                           Duration expiryMargin, String miniProgramAppId) {
     }
 
     private final Settings settings;

@@ -103,6 +103,16 @@ public final class FakeMember {
         return mobile;
     }
 
+    /** @return the gender as WeCom's {@code user/get} writes it: "0" unknown, "1" male, "2" female */
+    public String gender() {
+        return gender;
+    }
+
+    /** @return the email address, or an empty string */
+    public String email() {
+        return email;
+    }
+
     /** The member as {@code user/get} returns it, field names as WeCom spells them, in WeCom's order. */
     Map<String, Object> toUserGetFields() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * that expire on the fake's clock (42001) or are revoked (40014), wrong secrets (40001), unknown corps (40013), single-use login codes
  * that expire after five minutes (40029), members outside the app's visible range (60011) or unknown (60111),
  * a {@code gettoken} frequency limit (45009), and error bodies and headers shaped like WeCom's. It can also
- * send signed, encrypted callbacks to a backend's callback URL ({@link #callbackSender}).
+ * send signed, encrypted callbacks to a backend's callback URL ({@link #callbackSender}), and hand out the encrypted
+ * {@code wx.qy.*} payloads of the sessions it issued ({@link #wxQy(String)}).
  *
  * <pre>{@code
  * try (FakeWeCom wecom = FakeWeCom.start()) {
@@ -107,6 +108,7 @@ public final class FakeWeCom implements AutoCloseable {
     /** The token gettoken last issued per app (by secret), for the "same token within validity" rule. */
     private final Map<FakeApp, IssuedToken> currentTokens = new ConcurrentHashMap<>();
     private final Map<String, IssuedCode> codes = new ConcurrentHashMap<>();
+    private final IssuedSessions sessions = new IssuedSessions();
     private final Map<String, Deque<Instant>> gettokenTimes = new HashMap<>();
     private final Map<FakeApi, AtomicInteger> calls = new EnumMap<>(FakeApi.class);
     private final Map<FakeApi, Deque<Fault>> faults = new EnumMap<>(FakeApi.class);
@@ -233,6 +235,32 @@ public final class FakeWeCom implements AutoCloseable {
         String code = randomToken(24);
         codes.put(code, new IssuedCode(corp.corpId(), member.userId(), clock.instant()));
         return code;
+    }
+
+    /**
+     * The encrypted {@code wx.qy.*} payloads of a session this fake's {@code jscode2session} issued, for the member
+     * who logged in, with the fake's clock for the watermark.
+     *
+     * <pre>{@code
+     * LoginSession session = client.login(wecom.issueCode("wwcorp", "zhangsan"));
+     * FakeWxQy.EncryptedPayload p = wecom.wxQy(session.sessionKey()).email("wx0123456789abcdef");
+     * }</pre>
+     *
+     * @param sessionKey {@code LoginSession.sessionKey()} of that login
+     * @return the payload source for that member, with the member's current fields
+     * @throws IllegalArgumentException if this fake did not issue the key among its last 10,000 sessions, or the
+     *                                  member was removed since
+     */
+    public FakeWxQy wxQy(String sessionKey) {
+        Objects.requireNonNull(sessionKey, "sessionKey == null");
+        IssuedCode session = sessions.get(sessionKey);
+        if (session == null) {
+            throw new IllegalArgumentException("FakeWeCom issued no session with this key among its last "
+                    + IssuedSessions.MAX + "; pass LoginSession.sessionKey() of a login on this fake");
+        }
+        FakeMember member = corp(session.corpId).member(session.userId).orElseThrow(() ->
+                new IllegalArgumentException("member " + session.userId + " was removed from " + session.corpId));
+        return FakeWxQy.of(sessionKey, session.corpId, member, clock);
     }
 
     // ---- clock and tokens -----------------------------------------------------------------------------
@@ -632,7 +660,9 @@ public final class FakeWeCom implements AutoCloseable {
         Map<String, Object> answer = WeComReplies.ok();
         answer.put("corpid", code.corpId);
         answer.put("userid", code.userId);
-        answer.put("session_key", Base64.getEncoder().encodeToString(sessionKey));
+        String sessionKeyText = Base64.getEncoder().encodeToString(sessionKey);
+        answer.put("session_key", sessionKeyText);
+        sessions.put(sessionKeyText, code); // for wxQy(sessionKey)
         return answer;
     }
 
@@ -773,6 +803,23 @@ public final class FakeWeCom implements AutoCloseable {
             this.corpId = corpId;
             this.userId = userId;
             this.issuedAt = issuedAt;
+        }
+    }
+
+    /** The most recent sessions by key: enough for any test, bounded for a long demo or a load run. */
+    private static final class IssuedSessions {
+        static final int MAX = 10_000;
+        private final Map<String, IssuedCode> byKey = new LinkedHashMap<>();
+
+        synchronized void put(String sessionKey, IssuedCode session) {
+            byKey.put(sessionKey, session);
+            if (byKey.size() > MAX) {
+                byKey.remove(byKey.keySet().iterator().next());
+            }
+        }
+
+        synchronized IssuedCode get(String sessionKey) {
+            return byKey.get(sessionKey);
         }
     }
 
