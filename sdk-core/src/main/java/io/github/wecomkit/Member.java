@@ -8,14 +8,23 @@ import java.util.OptionalLong;
 
 /**
  * A corp member as {@code user/get} returns it. Fields WeCom always returns are plain values; the rest are
- * {@link Optional} or empty lists, because WeCom omits them more often than not: since 2022-06-20 new self-built
- * apps no longer receive mobile, gender, email, biz_mail, avatar, qr_code or address (they need the member's
- * consent through OAuth2 or {@code wx.qy.getMobile}-style calls).
+ * {@link Optional} or empty lists, because WeCom omits them more often than not.
+ *
+ * <p><b>Fields that apps created since 2022-06-20 do not get.</b> Since WeCom's privacy change of 2022-06-20
+ * (20:00, Beijing time), {@code user/get} no longer returns these to self-built and customised (代开发) apps
+ * created after it (nor to WeCom's basic apps other than contacts sync): {@link #avatar()}, {@link #gender()},
+ * {@link #mobile()}, {@link #email()}, {@link #bizMail()}, {@link #qrCode()} and {@link #address()}. For such an
+ * app they are always empty here.
+ * Apps created before the change still receive them (WeCom implies this; it does not state it outright). Only the
+ * member can hand them out: in a mini-program, {@code wx.qy.getMobile} and {@code wx.qy.getEmail} return them
+ * encrypted with the session key (decrypted on the server, see {@code docs/wxqy-data.md}); on the web, OAuth2
+ * with a {@code user_ticket} ({@code auth/getuserdetail}). Whether {@link #thumbAvatar()} goes with
+ * {@link #avatar()} is not documented.
  *
  * <pre>{@code
  * Member member = client.getUser(session.userId());
  * if (member.status() == Member.Status.ACTIVE) {
- *     greet(member.name(), member.mobile().orElse("-"));
+ *     greet(member.name(), member.position().orElse("-"));
  * }
  * }</pre>
  */
@@ -186,22 +195,22 @@ public final class Member {
         return Optional.ofNullable(position);
     }
 
-    /** @return the mobile number (restricted since 2022-06-20) */
+    /** @return the mobile number (empty for apps created since 2022-06-20; see the class comment) */
     public Optional<String> mobile() {
         return Optional.ofNullable(mobile);
     }
 
-    /** @return the gender (restricted since 2022-06-20) */
+    /** @return the gender (empty for apps created since 2022-06-20; see the class comment) */
     public Optional<Gender> gender() {
         return Optional.ofNullable(gender);
     }
 
-    /** @return the email address (restricted since 2022-06-20) */
+    /** @return the email address (empty for apps created since 2022-06-20; see the class comment) */
     public Optional<String> email() {
         return Optional.ofNullable(email);
     }
 
-    /** @return the corp mailbox (restricted since 2022-06-20) */
+    /** @return the corp mailbox (empty for apps created since 2022-06-20; see the class comment) */
     public Optional<String> bizMail() {
         return Optional.ofNullable(bizMail);
     }
@@ -216,7 +225,7 @@ public final class Member {
         return directLeader;
     }
 
-    /** @return the avatar URL (restricted since 2022-06-20) */
+    /** @return the avatar URL (empty for apps created since 2022-06-20; see the class comment) */
     public Optional<String> avatar() {
         return Optional.ofNullable(avatar);
     }
@@ -236,7 +245,7 @@ public final class Member {
         return Optional.ofNullable(alias);
     }
 
-    /** @return the address (restricted since 2022-06-20) */
+    /** @return the address (empty for apps created since 2022-06-20; see the class comment) */
     public Optional<String> address() {
         return Optional.ofNullable(address);
     }
@@ -256,7 +265,7 @@ public final class Member {
         return statusCode;
     }
 
-    /** @return the personal QR code URL (restricted since 2022-06-20) */
+    /** @return the personal QR code URL (empty for apps created since 2022-06-20; see the class comment) */
     public Optional<String> qrCode() {
         return Optional.ofNullable(qrCode);
     }

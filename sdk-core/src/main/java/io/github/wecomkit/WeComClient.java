@@ -1,8 +1,10 @@
 package io.github.wecomkit;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.wecomkit.api.RawApi;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.WeComDecodeException;
 import io.github.wecomkit.error.WeComErrorCode;
@@ -17,6 +19,7 @@ import io.github.wecomkit.internal.JdkHttpClientTransport;
 import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
 import io.github.wecomkit.internal.TokenedCaller;
+import io.github.wecomkit.message.Messages;
 import io.github.wecomkit.observe.TokenKind;
 import io.github.wecomkit.observe.WeComListener;
 import io.github.wecomkit.token.AccessToken;
@@ -32,6 +35,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -58,6 +62,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the background before it ends, and shared through the {@link TokenStore} (in-memory by default; Redis across
  * instances). A token WeCom rejects (40014, 42001) is dropped only if it is still the current one, and the call
  * is retried once.
+ *
+ * <p>Other areas are reached from here: {@link #messages()} sends mini-program notices, {@link #api()} (and its
+ * shortcuts {@link #get(String, Map)}, {@link #post(String, Object)}) calls any other WeCom API with the managed
+ * token. A mini-program bound to several corps uses {@link io.github.wecomkit.corp.WeComCorps}, which holds one
+ * client per corp on one shared connection pool and token store.
  */
 public final class WeComClient implements AutoCloseable {
     /** WeCom's API host. */
@@ -88,12 +97,26 @@ public final class WeComClient implements AutoCloseable {
     private final TokenManager tokens;
     private final TokenedCaller api;
     private final WxQyData wxQy;
+    private final Messages messages;
+    private final RawApi raw;
     private final String description;
     private volatile boolean closed;
 
     static {
         // Other areas (a provider's per-corp clients) build clients on a shared runtime through this door.
         Internals.clientFactory(WeComClient::new);
+        Internals.selfBuiltApps(new Internals.SelfBuiltApps() {
+            @Override
+            public ClientRuntime runtime(Builder settings) {
+                return settings.sharedRuntime();
+            }
+
+            @Override
+            public WeComClient client(ClientRuntime runtime, String corpId, String secret) {
+                return new WeComClient(runtime, false, corpId, Set.of(corpId), tokenKey(corpId, secret),
+                        gettoken(corpId, secret, runtime.settings().clock()));
+            }
+        });
     }
 
     private WeComClient(ClientRuntime runtime, boolean ownsRuntime, String corpId, Set<String> acceptedCorpIds,
@@ -105,6 +128,9 @@ public final class WeComClient implements AutoCloseable {
         ApiCaller caller = runtime.caller(corpId);
         this.tokens = runtime.tokenManager(tokenKey, corpId, TokenKind.CORP, tokenSource.fetcher(caller));
         this.api = new TokenedCaller(caller, tokens, "access_token", WeComClient::isTokenRejection);
+        Internals.AreaContext area = new Internals.AreaContext(corpId, api, this::checkOpen);
+        this.messages = Internals.area(Messages.class, area);
+        this.raw = Internals.area(RawApi.class, area);
         ClientRuntime.Settings s = runtime.settings();
         this.wxQy = s.miniProgramAppId() == null ? null
                 : WxQyData.builder().appId(s.miniProgramAppId()).clock(s.clock()).build();
@@ -211,6 +237,90 @@ public final class WeComClient implements AutoCloseable {
                     + " (wx...) on WeComClient.builder()");
         }
         return wxQy;
+    }
+
+    /**
+     * Mini-program notices ({@code message/send}) from this app.
+     *
+     * <pre>{@code
+     * client.messages().send(MiniProgramNotice.builder().appId("wx0123456789abcdef").title("会议提醒")
+     *         .toUsers("zhangsan").build());
+     * }</pre>
+     *
+     * @return the message sender; cheap, thread-safe, shares this client's token and connections
+     */
+    public Messages messages() {
+        return messages;
+    }
+
+    /**
+     * Any WeCom API wecomkit does not wrap, with this client's managed token, error table and retry rules.
+     *
+     * @return the raw API caller; {@link #get(String, Map)} and {@link #post(String, Object)} are shortcuts
+     */
+    public RawApi api() {
+        return raw;
+    }
+
+    /**
+     * GETs any WeCom API with the managed token; see {@link RawApi#get(String, Map)}.
+     *
+     * @param path   the API path after {@code /cgi-bin/}, e.g. {@code department/list}
+     * @param params the query parameters besides {@code access_token}; encoded by wecomkit
+     * @return WeCom's JSON answer
+     */
+    public JsonNode get(String path, Map<String, String> params) {
+        return raw.get(path, params);
+    }
+
+    /**
+     * GETs any WeCom API and maps the answer onto {@code type}; see {@link RawApi#get(String, Map, Class)}.
+     *
+     * @param path   the API path after {@code /cgi-bin/}
+     * @param params the query parameters besides {@code access_token}
+     * @param type   a Jackson-mappable type; unknown fields are ignored
+     * @param <T>    the result type
+     * @return the answer as {@code type}
+     */
+    public <T> T get(String path, Map<String, String> params, Class<T> type) {
+        return raw.get(path, params, type);
+    }
+
+    /**
+     * POSTs JSON to any WeCom API with the managed token; never re-sent once it may have reached WeCom. See
+     * {@link RawApi#post(String, Object)}.
+     *
+     * @param path the API path after {@code /cgi-bin/}, e.g. {@code tag/create}
+     * @param body a {@code Map}, a {@code JsonNode}, JSON text, or any Jackson-serialisable object
+     * @return WeCom's JSON answer
+     */
+    public JsonNode post(String path, Object body) {
+        return raw.post(path, body);
+    }
+
+    /**
+     * POSTs JSON to any WeCom API and maps the answer onto {@code type}; see
+     * {@link RawApi#post(String, Object, Class)}.
+     *
+     * @param path the API path after {@code /cgi-bin/}
+     * @param body the JSON body
+     * @param type a Jackson-mappable type
+     * @param <T>  the result type
+     * @return the answer as {@code type}
+     */
+    public <T> T post(String path, Object body, Class<T> type) {
+        return raw.post(path, body, type);
+    }
+
+    /**
+     * The current access token, for code that must hand it to something else (a library wecomkit cannot
+     * wrap). A last resort: prefer {@link #get(String, Map)} and {@link #post(String, Object)}, which also replace
+     * a rejected token and map errors. See {@link RawApi#accessToken()}.
+     *
+     * @return the token's value; a secret: never log it, never send it to a front end
+     */
+    public String accessToken() {
+        return raw.accessToken();
     }
 
     /** 40014 (invalid) and 42001 (expired): the corp token must be replaced. */
@@ -490,6 +600,24 @@ public final class WeComClient implements AutoCloseable {
                 throw new IllegalStateException("secret is required: call secret(..) with the mini-program app's"
                         + " secret");
             }
+            Set<String> accepted = new LinkedHashSet<>();
+            accepted.add(corpId);
+            accepted.addAll(acceptedCorpIds);
+            return new WeComClient(runtime(), true, corpId, accepted, tokenKey(corpId, secret),
+                    gettoken(corpId, secret, clock));
+        }
+
+        /** The runtime for a registry of corps: this builder's settings, no corp of its own. */
+        private ClientRuntime sharedRuntime() {
+            if (corpId != null || secret != null || !acceptedCorpIds.isEmpty()) {
+                throw new IllegalStateException("settings for several corps must not name a corp: leave corpId,"
+                        + " secret and acceptedCorpIds unset and add each corp with its own secret");
+            }
+            return runtime();
+        }
+
+        /** One transport (one connection pool), store, executor, listener and clock for the clients it serves. */
+        private ClientRuntime runtime() {
             if (tokenStore == null) {
                 tokenStore = new InMemoryTokenStore(clock);
             }
@@ -499,14 +627,9 @@ public final class WeComClient implements AutoCloseable {
             HttpTransport transport = httpClient != null
                     ? new JdkHttpClientTransport(httpClient)
                     : new SocketTransport(baseUrl, connectTimeout);
-            ClientRuntime runtime = new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
+            return new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
                     requestTimeout, retryPolicy, sleeper, Events.of(listener), clock, refreshExecutor, tokenStore,
                     tokenRefreshAhead, tokenExpiryMargin, miniProgramAppId));
-            Set<String> accepted = new LinkedHashSet<>();
-            accepted.add(corpId);
-            accepted.addAll(acceptedCorpIds);
-            return new WeComClient(runtime, true, corpId, accepted, tokenKey(corpId, secret),
-                    gettoken(corpId, secret, clock));
         }
 
         private static Duration positive(String name, Duration value) {

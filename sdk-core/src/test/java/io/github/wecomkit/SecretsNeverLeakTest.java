@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.github.wecomkit.testing.Payloads.CORP_ID;
@@ -20,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.github.wecomkit.corp.WeComCorps;
+import io.github.wecomkit.message.MiniProgramNotice;
 import io.github.wecomkit.testing.LogCapture;
 import io.github.wecomkit.testing.MutableClock;
 import io.github.wecomkit.testing.Payloads;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +49,9 @@ class SecretsNeverLeakTest {
     private static final String GETTOKEN = "/cgi-bin/gettoken";
     private static final String JSCODE = "/cgi-bin/miniprogram/jscode2session";
     private static final String USER_GET = "/cgi-bin/user/get";
-    private static final String[] SECRETS = {SECRET, TOKEN_1, TOKEN_2, SESSION_KEY};
+    private static final String SEND = "/cgi-bin/message/send";
+    private static final String SECRET_B = "second-corp-Secret-Value-9876543210zyxwvu";
+    private static final String[] SECRETS = {SECRET, SECRET_B, TOKEN_1, TOKEN_2, SESSION_KEY};
 
     @RegisterExtension
     static WireMockExtension wecom = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -164,6 +170,69 @@ class SecretsNeverLeakTest {
             assertFalse(everything.contains(code), "leaked login code #" + i);
         }
         assertEquals(0, count(everything, "js_code="), "no query string in any output");
+    }
+
+    /**
+     * The paths of notices, raw API calls and several corps: the token (and each corp's secret) stays out of
+     * every output, including the value {@code accessToken()} hands out; a notice's text is not a secret.
+     */
+    @Test
+    void noticesRawCallsAndSeveralCorps_showNoSecretOrToken() {
+        WeComClient client = client();
+        MiniProgramNotice notice = MiniProgramNotice.builder().appId("wx0123456789abcdef").title("会议室预订成功")
+                .toUsers(USER_ID).build();
+        seen.add(notice.toString());
+        seen.add(client.messages().toString() + " " + client.api());
+
+        wecom.stubFor(post(urlPathEqualTo(SEND)).willReturn(okJson("{\"errcode\":0,\"errmsg\":\"ok\","
+                + "\"invaliduser\":\"ghost\",\"msgid\":\"m1\"}")));
+        scenario("notice", () -> client.messages().send(notice));
+        wecom.stubFor(post(urlPathEqualTo(SEND)).withQueryParam("access_token", equalTo(TOKEN_1))
+                .willReturn(okJson(Payloads.error(40014, "invalid access_token " + TOKEN_1))));
+        scenario("notice after a rejected token", () -> client.messages().send(notice));
+        wecom.stubFor(post(urlPathEqualTo(SEND)).willReturn(okJson(Payloads.error(48002, "api forbidden " + TOKEN_2))));
+        scenario("notice 48002", () -> client.messages().send(notice));
+        wecom.stubFor(post(urlPathEqualTo(SEND)).willReturn(okJson(Payloads.error(81013, "all invalid"))));
+        scenario("notice 81013", () -> client.messages().send(notice));
+        wecom.stubFor(post(urlPathEqualTo(SEND)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        scenario("notice reset", () -> client.messages().send(notice));
+
+        wecom.stubFor(get(urlPathEqualTo("/cgi-bin/department/list"))
+                .willReturn(okJson(Payloads.error(60011, "no privilege for " + TOKEN_2))));
+        scenario("raw get 60011", () -> client.get("department/list", Map.of("id", "1")));
+        String oauthCode = code();
+        wecom.stubFor(get(urlPathEqualTo("/cgi-bin/auth/getuserinfo"))
+                .willReturn(okJson(Payloads.error(40029, "invalid code " + oauthCode))));
+        scenario("raw get with a code", () -> client.get("auth/getuserinfo", Map.of("code", oauthCode)));
+        wecom.stubFor(post(urlPathEqualTo("/cgi-bin/tag/create")).willReturn(aResponse().withStatus(200)
+                .withBody("<html>" + TOKEN_2 + "</html>")));
+        scenario("raw post HTML", () -> client.post("tag/create", Map.of("tagname", "x")));
+        scenario("raw post to a bad path", () -> client.post("../gettoken?corpsecret=" + SECRET, Map.of()));
+        scenario("raw get with access_token", () -> client.get("user/get", Map.of("access_token", TOKEN_2)));
+        String handedOut = client.accessToken(); // the one place a token leaves wecomkit, on purpose
+        assertEquals(TOKEN_2, handedOut);
+
+        wecom.stubFor(get(urlPathEqualTo(JSCODE)).willReturn(okJson(Payloads.session("wwcorpb", USER_ID))));
+        WeComCorps corps = WeComCorps.builder().corp(CORP_ID, SECRET).corp("wwcorpb", SECRET_B)
+                .settings(WeComClient.builder().baseUrl(wecom.baseUrl()).clock(clock).sleeper(d -> { })).build();
+        seen.add(corps.toString());
+        scenario("relogin", () -> corps.login(code()));
+        scenario("corp not served", () -> corps.login(code(), "wwforeign"));
+        scenario("add a corp", () -> corps.addCorp("wwcorpc", SECRET_B + "-c"));
+        corps.close();
+
+        String everything = String.join("\n", seen) + "\n" + LogCapture.allText();
+        assertTrue(seen.size() >= 15, "every scenario ran: " + seen.size());
+        assertTrue(everything.contains("ReloginRequiredException"), "the relogin scenario ran");
+        for (String secret : SECRETS) {
+            if (everything.contains(secret)) {
+                fail("leaked " + secret.substring(0, 6) + "... in:\n" + everything);
+            }
+        }
+        assertFalse(everything.contains(SECRET_B + "-c"));
+        for (int i = 1; i <= codes; i++) {
+            assertFalse(everything.contains("code-" + i + "-061Ji5Ga1GkTpK0JsBHa1yJ5Ga1Ji5GG"), "leaked code #" + i);
+        }
     }
 
     private static int count(String text, String needle) {

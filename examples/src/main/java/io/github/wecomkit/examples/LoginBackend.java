@@ -12,11 +12,13 @@ import io.github.wecomkit.callback.CallbackException;
 import io.github.wecomkit.callback.SubscribeEvent;
 import io.github.wecomkit.callback.UnsubscribeEvent;
 import io.github.wecomkit.callback.WeComCallback;
+import io.github.wecomkit.corp.WeComCorps;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.InvalidCodeException;
 import io.github.wecomkit.error.InvalidCredentialException;
 import io.github.wecomkit.error.NoPrivilegeException;
 import io.github.wecomkit.error.RateLimitedException;
+import io.github.wecomkit.error.ReloginRequiredException;
 import io.github.wecomkit.error.SystemBusyException;
 import io.github.wecomkit.error.UserNotFoundException;
 import io.github.wecomkit.error.WeComApiException;
@@ -50,19 +52,27 @@ import org.slf4j.LoggerFactory;
 /**
  * A small login backend for a WeCom mini-program on the JDK's HTTP server: the mini-program posts the code from
  * {@code wx.qy.login}, the backend logs the member in with wecomkit and answers with its own signed session token
- * and the member. The session key stays on the server.
+ * and the member. The session key stays on the server. One mini-program may be bound to several corps: the
+ * backend serves all of them through one {@link WeComCorps}.
  *
  * <pre>{@code
  * POST /api/login  {"code": "..."}                 → 200 {"token": "...", "corpId": "...", "member": {...}}
- *                  {"code": "...", "corpId": "ww…"} (after a 409: a fresh code, exchanged with that corp)
+ *                                                  → 409 {"error": "relogin", "corpId": "ww…"}
+ *                  {"code": "...", "corpId": "ww…"} (after a 409: a fresh code, exchanged with that corp) → 200
  * GET  /api/me     Authorization: Bearer <token>   → 200 {"corpId": "...", "userId": "..."}
  * GET  /wecom/callback?msg_signature=&timestamp=&nonce=&echostr=  → the decrypted echo (URL verification)
  * POST /wecom/callback?msg_signature=&timestamp=&nonce=           → 200, empty (an encrypted event)
  * }</pre>
  *
- * <p>Answers: 400 bad request, 401 used or expired code (call {@code wx.qy.login} again), 403 the member is
- * outside the app's visible range (60011) or not in the corp, 409 the member belongs to another corp this backend
- * serves (log in again, posting that {@code corpId}), 503 WeCom busy or unreachable.
+ * <p><b>The relogin round trip.</b> The first code is exchanged with the default corp's credentials. When WeCom
+ * answers that the member belongs to another corp the backend serves, the code is used up; the backend answers
+ * 409 with that {@code corpId}, the mini-program calls {@code wx.qy.login} again and posts the new code with the
+ * {@code corpId}, and the backend exchanges it with that corp's credentials ({@code examples/miniprogram/app.js}
+ * is the other half).
+ *
+ * <p>Answers: 400 bad request or a corp this backend does not serve, 401 used or expired code (call
+ * {@code wx.qy.login} again), 403 the member is outside the app's visible range (60011) or not in a corp served,
+ * 409 log in again against {@code corpId}, 503 WeCom busy or unreachable.
  */
 public final class LoginBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoginBackend.class);
@@ -72,9 +82,12 @@ public final class LoginBackend implements AutoCloseable {
     /** The demo callback settings on the fake; real ones come from the admin console's callback page. */
     static final String DEMO_CALLBACK_TOKEN = "wecomkitDemoToken";
     static final String DEMO_CALLBACK_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    /** A second corp bound to the same demo mini-program, for the relogin round trip. */
+    static final String DEMO_OTHER_CORP_ID = "ww0000demo0corp1";
+    static final String DEMO_OTHER_SECRET = "demo-mini-program-app-secret-of-corp-1";
+    static final String DEMO_OTHER_USER_ID = "lisi";
 
-    private final Map<String, WeComClient> clientsByCorp;
-    private final WeComClient defaultClient;
+    private final WeComCorps corps;
     private final SessionTokens sessionTokens;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -84,34 +97,27 @@ public final class LoginBackend implements AutoCloseable {
     /**
      * Starts the backend on a loopback port.
      *
-     * @param clientsByCorp one client per corp the mini-program is bound to (one entry for most apps)
-     * @param defaultCorpId the corp whose client exchanges a code when the mini-program names none
+     * @param corps         the corps the mini-program is bound to (one for most apps); the default corp exchanges
+     *                      a code when the mini-program names none
      * @param sessionTokens the signer for the backend's own session tokens
      * @param port          the port, 0 for a free one
      */
-    public LoginBackend(Map<String, WeComClient> clientsByCorp, String defaultCorpId, SessionTokens sessionTokens,
-            int port) {
-        this(clientsByCorp, defaultCorpId, sessionTokens, null, port);
+    public LoginBackend(WeComCorps corps, SessionTokens sessionTokens, int port) {
+        this(corps, sessionTokens, null, port);
     }
 
     /**
      * Starts the backend on a loopback port, with a callback endpoint at {@code /wecom/callback}.
      *
-     * @param clientsByCorp one client per corp the mini-program is bound to (one entry for most apps)
-     * @param defaultCorpId the corp whose client exchanges a code when the mini-program names none
+     * @param corps         the corps the mini-program is bound to (one for most apps)
      * @param sessionTokens the signer for the backend's own session tokens
      * @param callback      the Token, EncodingAESKey and receive id configured for the callback URL, or
      *                      {@code null} for no callback endpoint
      * @param port          the port, 0 for a free one
      */
-    public LoginBackend(Map<String, WeComClient> clientsByCorp, String defaultCorpId, SessionTokens sessionTokens,
-            WeComCallback callback, int port) {
+    public LoginBackend(WeComCorps corps, SessionTokens sessionTokens, WeComCallback callback, int port) {
         this.callback = callback;
-        this.clientsByCorp = Map.copyOf(clientsByCorp);
-        this.defaultClient = this.clientsByCorp.get(Objects.requireNonNull(defaultCorpId, "defaultCorpId == null"));
-        if (defaultClient == null) {
-            throw new IllegalArgumentException("no client for the default corp " + defaultCorpId);
-        }
+        this.corps = Objects.requireNonNull(corps, "corps == null");
         this.sessionTokens = Objects.requireNonNull(sessionTokens, "sessionTokens == null");
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "login-backend");
@@ -135,10 +141,11 @@ public final class LoginBackend implements AutoCloseable {
 
     /**
      * Runs the backend on port 8080 (or {@code PORT}) until stopped: against real WeCom when
-     * {@code WECOM_CORP_ID} and {@code WECOM_SECRET} are set (and a callback endpoint when
-     * {@code WECOM_CALLBACK_TOKEN} and {@code WECOM_CALLBACK_AES_KEY} are), else on an embedded {@link FakeWeCom}
-     * with a demo member, which also verifies the callback URL and sends an event, printing a ready-to-run
-     * {@code curl} line.
+     * {@code WECOM_CORP_ID} and {@code WECOM_SECRET} are set (the default corp; more corps of the same
+     * mini-program in {@code WECOM_MORE_CORPS} as {@code corpId=secret,corpId=secret}; a callback endpoint when
+     * {@code WECOM_CALLBACK_TOKEN} and {@code WECOM_CALLBACK_AES_KEY} are set), else on an embedded
+     * {@link FakeWeCom} with two demo corps, which also verifies the callback URL and sends an event, printing
+     * ready-to-run {@code curl} lines for a login and for the relogin round trip.
      *
      * <pre>{@code
      * ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=io.github.wecomkit.examples.LoginBackend
@@ -154,7 +161,8 @@ public final class LoginBackend implements AutoCloseable {
         String callbackToken = System.getenv("WECOM_CALLBACK_TOKEN");
         String callbackAesKey = System.getenv("WECOM_CALLBACK_AES_KEY");
         FakeWeCom wecom = null;
-        WeComClient.Builder builder = WeComClient.builder();
+        WeComClient.Builder settings = WeComClient.builder();
+        WeComCorps.Builder corps = WeComCorps.builder();
         if (corpId == null || secret == null) {
             wecom = FakeWeCom.start();
             corpId = LoginExample.DEMO_CORP_ID;
@@ -163,13 +171,22 @@ public final class LoginBackend implements AutoCloseable {
             callbackAesKey = DEMO_CALLBACK_AES_KEY;
             wecom.addCorp(corpId, secret).addMember(FakeMember.builder(LoginExample.DEMO_USER_ID).name("张三")
                     .department(1, 2).position("Backend engineer").build());
-            builder.baseUrl(wecom.baseUrl());
+            wecom.addCorp(DEMO_OTHER_CORP_ID, DEMO_OTHER_SECRET).addMember(DEMO_OTHER_USER_ID, "李四");
+            corps.corp(corpId, secret).corp(DEMO_OTHER_CORP_ID, DEMO_OTHER_SECRET);
+            settings.baseUrl(wecom.baseUrl());
+        } else {
+            corps.corp(corpId, secret);
+            for (String pair : Optional.ofNullable(System.getenv("WECOM_MORE_CORPS")).orElse("").split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    corps.corp(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
         }
-        WeComClient client = builder.corpId(corpId).secret(secret).build();
         WeComCallback callback = callbackToken == null || callbackAesKey == null ? null
                 : WeComCallback.builder().token(callbackToken).encodingAesKey(callbackAesKey).receiveIds(corpId).build();
-        try (LoginBackend backend = new LoginBackend(Map.of(corpId, client), corpId, SessionTokens.withRandomKey(),
-                callback, port)) {
+        try (WeComCorps served = corps.settings(settings).build();
+             LoginBackend backend = new LoginBackend(served, SessionTokens.withRandomKey(), callback, port)) {
             System.out.println("Login backend at " + backend.baseUrl() + "/api/login"
                     + (callback == null ? "" : ", callbacks at " + backend.baseUrl() + "/wecom/callback"));
             if (wecom != null) {
@@ -177,9 +194,15 @@ public final class LoginBackend implements AutoCloseable {
                         DEMO_CALLBACK_TOKEN, DEMO_CALLBACK_AES_KEY, corpId);
                 System.out.println("FakeWeCom verified the callback URL: " + callbacks.verifyUrl().passed()
                         + "; subscribe event answered HTTP " + callbacks.sendSubscribe(LoginExample.DEMO_USER_ID).status());
-                System.out.println("Try it (a demo code from the embedded FakeWeCom, single-use):");
+                System.out.println("Try it (demo codes from the embedded FakeWeCom, single-use):");
                 System.out.println("  curl -s -X POST " + backend.baseUrl() + "/api/login -d '{\"code\":\""
                         + wecom.issueCode(corpId, LoginExample.DEMO_USER_ID) + "\"}'");
+                System.out.println("A member of the second corp: 409 relogin, then 200 with the second code and corpId:");
+                System.out.println("  curl -s -X POST " + backend.baseUrl() + "/api/login -d '{\"code\":\""
+                        + wecom.issueCode(DEMO_OTHER_CORP_ID, DEMO_OTHER_USER_ID) + "\"}'");
+                System.out.println("  curl -s -X POST " + backend.baseUrl() + "/api/login -d '{\"code\":\""
+                        + wecom.issueCode(DEMO_OTHER_CORP_ID, DEMO_OTHER_USER_ID) + "\",\"corpId\":\""
+                        + DEMO_OTHER_CORP_ID + "\"}'");
             }
             new CountDownLatch(1).await(); // serve until the process is stopped
         } finally {
@@ -218,21 +241,22 @@ public final class LoginBackend implements AutoCloseable {
                 reply(exchange, 400, error("bad_request", "POST a JSON body {\"code\": ...} with the code from wx.qy.login"));
                 return;
             }
-            String corpId = body.path("corpId").asText(null);
-            WeComClient client = corpId == null ? defaultClient : clientsByCorp.get(corpId);
-            if (client == null) {
-                reply(exchange, 400, error("unknown_corp", "this service does not serve corp " + corpId));
+            String corpId = body.path("corpId").isTextual() ? body.get("corpId").asText() : null;
+            if (corpId != null && !corps.serves(corpId)) {
+                // Checked before the exchange, so the mini-program's code is not used up by a typo.
+                reply(exchange, 400, error("unknown_corp", "This service does not serve that corp."));
                 return;
             }
-            Answer answer = login(client, body.get("code").asText());
+            Answer answer = login(body.get("code").asText(), corpId);
             reply(exchange, answer.status, answer.body);
         }
     }
 
-    private Answer login(WeComClient client, String code) {
+    /** @param corpId the corp the mini-program was told to log in against, or {@code null} on a first login */
+    private Answer login(String code, String corpId) {
         try {
-            LoginSession session = client.login(code);
-            Member member = client.getUser(session.userId());
+            LoginSession session = corpId == null ? corps.login(code) : corps.login(code, corpId);
+            Member member = corps.getUser(session); // with the member's own corp's credentials
             Map<String, Object> ok = new LinkedHashMap<>();
             ok.put("token", sessionTokens.issue(session.corpId(), session.userId()));
             ok.put("corpId", session.corpId());
@@ -243,14 +267,14 @@ public final class LoginBackend implements AutoCloseable {
         } catch (InvalidCodeException e) {
             return new Answer(401, error("invalid_code",
                     "The login code was used already or is older than five minutes: call wx.qy.login again."));
+        } catch (ReloginRequiredException e) {
+            // The code was exchanged with another corp's credentials and is used up: a fresh one, for that corp.
+            Map<String, Object> relogin = error("relogin",
+                    "You belong to corp " + e.corpId() + ": call wx.qy.login again and post the new code"
+                            + " with this corpId (a code works once).");
+            relogin.put("corpId", e.corpId());
+            return new Answer(409, relogin);
         } catch (CorpMismatchException e) {
-            if (clientsByCorp.containsKey(e.corpId())) {
-                Map<String, Object> relogin = error("relogin",
-                        "You belong to corp " + e.corpId() + ": call wx.qy.login again and post the new code"
-                                + " with this corpId (a code works once).");
-                relogin.put("corpId", e.corpId());
-                return new Answer(409, relogin);
-            }
             return new Answer(403, error("corp_not_served", "This mini-program does not serve your corp."));
         } catch (NoPrivilegeException e) {
             return new Answer(403, error("no_privilege",

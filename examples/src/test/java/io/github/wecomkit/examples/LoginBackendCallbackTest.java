@@ -9,6 +9,7 @@ import io.github.wecomkit.WeComClient;
 import io.github.wecomkit.callback.SubscribeEvent;
 import io.github.wecomkit.callback.UnsubscribeEvent;
 import io.github.wecomkit.callback.WeComCallback;
+import io.github.wecomkit.corp.WeComCorps;
 import io.github.wecomkit.testkit.CallbackSender;
 import io.github.wecomkit.testkit.FakeWeCom;
 import io.github.wecomkit.testkit.WeComTest;
@@ -17,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,16 +31,17 @@ class LoginBackendCallbackTest {
 
     private FakeWeCom wecom;
     private LoginBackend backend;
+    private WeComCorps corps;
     private String url;
 
     @BeforeEach
     void start(FakeWeCom wecom) {
         this.wecom = wecom;
-        WeComClient client = WeComClient.builder().corpId("wwcorpa").secret("secret-a").baseUrl(wecom.baseUrl())
-                .build();
+        corps = WeComCorps.builder().corp("wwcorpa", "secret-a")
+                .settings(WeComClient.builder().baseUrl(wecom.baseUrl())).build();
         WeComCallback callback = WeComCallback.builder().token(TOKEN).encodingAesKey(AES_KEY).receiveIds("wwcorpa")
                 .build();
-        backend = new LoginBackend(Map.of("wwcorpa", client), "wwcorpa", SessionTokens.withRandomKey(), callback, 0);
+        backend = new LoginBackend(corps, SessionTokens.withRandomKey(), callback, 0);
         url = backend.baseUrl() + "/wecom/callback";
     }
 
@@ -53,6 +54,7 @@ class LoginBackendCallbackTest {
     @AfterEach
     void stop() {
         backend.close();
+        corps.close();
     }
 
     @Test
@@ -89,10 +91,7 @@ class LoginBackendCallbackTest {
 
     @Test
     void callbackEndpoint_withoutCallbackSettings_doesNotExist() throws Exception {
-        WeComClient client = WeComClient.builder().corpId("wwcorpa").secret("secret-a").baseUrl(wecom.baseUrl())
-                .build();
-        try (LoginBackend plain = new LoginBackend(Map.of("wwcorpa", client), "wwcorpa",
-                SessionTokens.withRandomKey(), 0)) {
+        try (LoginBackend plain = new LoginBackend(corps, SessionTokens.withRandomKey(), 0)) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(plain.baseUrl() + "/wecom/callback")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, r.statusCode());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.wecomkit.RetryPolicy;
 import io.github.wecomkit.WeComClient;
+import io.github.wecomkit.corp.WeComCorps;
 import io.github.wecomkit.testkit.FakeApi;
 import io.github.wecomkit.testkit.FakeMember;
 import io.github.wecomkit.testkit.FakeWeCom;
@@ -17,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +27,7 @@ class LoginBackendTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private FakeWeCom wecom;
+    private WeComCorps corps;
     private LoginBackend backend;
     private SessionTokens tokens;
 
@@ -36,23 +37,23 @@ class LoginBackendTest {
         wecom.addCorp("wwcorpa", "secret-a").addMember(FakeMember.builder("zhangsan").name("张三")
                 .department(1, 2).position("engineer").mobile("13800000000").build());
         wecom.corp("wwcorpa").addMember("lisi", "李四");
+        wecom.corp("wwcorpa").app().createdBeforePrivacyChange(true); // so user/get returns the mobile
         wecom.addCorp("wwcorpb", "secret-b").addMember("wangwu", "王五");
         wecom.addCorp("wwcorpc", "secret-c").addMember("zhaoliu", "赵六");
+        wecom.addCorp("wwcorpd", "secret-d").addMember("sunqi", "孙七");
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 1);
         tokens = new SessionTokens(key, Duration.ofHours(2), wecom.clock());
-        backend = new LoginBackend(Map.of("wwcorpa", client("wwcorpa", "secret-a"),
-                "wwcorpb", client("wwcorpb", "secret-b")), "wwcorpa", tokens, 0);
-    }
-
-    private WeComClient client(String corpId, String secret) {
-        return WeComClient.builder().corpId(corpId).secret(secret).baseUrl(wecom.baseUrl()).clock(wecom.clock())
-                .retryPolicy(RetryPolicy.none()).build();
+        corps = WeComCorps.builder().corp("wwcorpa", "secret-a").corp("wwcorpb", "secret-b")
+                .corp("wwcorpc", "secret-c").settings(WeComClient.builder().baseUrl(wecom.baseUrl())
+                        .clock(wecom.clock()).retryPolicy(RetryPolicy.none())).build();
+        backend = new LoginBackend(corps, tokens, 0);
     }
 
     @AfterEach
     void stop() {
         backend.close();
+        corps.close();
         wecom.close();
     }
 
@@ -106,25 +107,53 @@ class LoginBackendTest {
     }
 
     @Test
-    void login_ofAMemberOfAnotherServedCorp_asksForARelogin_thenSucceedsWithThatCorp() throws Exception {
-        HttpResponse<String> first = post("{\"code\":\"" + wecom.issueCode("wwcorpb", "wangwu") + "\"}");
-        assertEquals(409, first.statusCode(), first.body());
-        JsonNode body = JSON.readTree(first.body());
-        assertEquals("relogin", body.get("error").asText());
-        assertEquals("wwcorpb", body.get("corpId").asText());
+    void reloginRoundTrip_acrossThreeCorps_overHttp() throws Exception {
+        for (String[] member : new String[][] {{"wwcorpb", "wangwu", "王五"}, {"wwcorpc", "zhaoliu", "赵六"}}) {
+            // What app.js does: wx.qy.login, post the code; on 409, wx.qy.login again and post with the corpId.
+            HttpResponse<String> first = post("{\"code\":\"" + wecom.issueCode(member[0], member[1]) + "\"}");
+            assertEquals(409, first.statusCode(), first.body());
+            JsonNode body = JSON.readTree(first.body());
+            assertEquals("relogin", body.get("error").asText());
+            assertEquals(member[0], body.get("corpId").asText());
 
-        HttpResponse<String> second = post("{\"code\":\"" + wecom.issueCode("wwcorpb", "wangwu")
+            HttpResponse<String> second = post("{\"code\":\"" + wecom.issueCode(member[0], member[1])
+                    + "\",\"corpId\":\"" + body.get("corpId").asText() + "\"}");
+            assertEquals(200, second.statusCode(), second.body());
+            JsonNode ok = JSON.readTree(second.body());
+            assertEquals(member[0], ok.get("corpId").asText());
+            assertEquals(member[2], ok.at("/member/name").asText());
+            SessionTokens.Subject who = tokens.verify(ok.get("token").asText()).orElseThrow();
+            assertEquals(member[0], who.corpId());
+            assertEquals(member[1], who.userId());
+        }
+        HttpResponse<String> direct = post("{\"code\":\"" + wecom.issueCode("wwcorpa", "lisi") + "\"}");
+        assertEquals(200, direct.statusCode(), "a member of the default corp needs one exchange");
+        assertEquals(5, wecom.calls(FakeApi.JSCODE2SESSION));
+        assertEquals(3, wecom.calls(FakeApi.GET_TOKEN), "one token per corp");
+    }
+
+    @Test
+    void relogin_withTheCorpOfAnotherMember_asksForAnotherRelogin() throws Exception {
+        HttpResponse<String> wrong = post("{\"code\":\"" + wecom.issueCode("wwcorpc", "zhaoliu")
                 + "\",\"corpId\":\"wwcorpb\"}");
-        assertEquals(200, second.statusCode(), second.body());
-        assertEquals("wwcorpb", JSON.readTree(second.body()).get("corpId").asText());
-        assertEquals("王五", JSON.readTree(second.body()).at("/member/name").asText());
+        assertEquals(409, wrong.statusCode(), wrong.body());
+        assertEquals("wwcorpc", JSON.readTree(wrong.body()).get("corpId").asText());
     }
 
     @Test
     void login_ofAMemberOfACorpNotServed_answers403() throws Exception {
-        HttpResponse<String> response = post("{\"code\":\"" + wecom.issueCode("wwcorpc", "zhaoliu") + "\"}");
+        HttpResponse<String> response = post("{\"code\":\"" + wecom.issueCode("wwcorpd", "sunqi") + "\"}");
         assertEquals(403, response.statusCode());
         assertEquals("corp_not_served", JSON.readTree(response.body()).get("error").asText());
+    }
+
+    @Test
+    void aCorpAddedAtRunTime_isServedFromTheNextLogin() throws Exception {
+        assertEquals(403, post("{\"code\":\"" + wecom.issueCode("wwcorpd", "sunqi") + "\"}").statusCode());
+        corps.addCorp("wwcorpd", "secret-d");
+        assertEquals(409, post("{\"code\":\"" + wecom.issueCode("wwcorpd", "sunqi") + "\"}").statusCode());
+        assertEquals(200, post("{\"code\":\"" + wecom.issueCode("wwcorpd", "sunqi")
+                + "\",\"corpId\":\"wwcorpd\"}").statusCode());
     }
 
     @Test

@@ -48,8 +48,8 @@ public enum WeComErrorCode {
             "API frequency limit; a minute-level block lasts 60 s, an hour-level block 60 min"),
     CONCURRENCY_LIMITED(45033, Retry.AFTER_WAIT, Kind.RATE_LIMITED, "API concurrency limit; back off and lower concurrency"),
     API_NOT_AUTHORIZED(48001, Retry.NEVER, Kind.PLAIN, "API not authorized for this app"),
-    API_FORBIDDEN(48002, Retry.NEVER, Kind.PLAIN,
-            "API forbidden, e.g. a mini-program notice sent by an app not bound to a mini-program"),
+    API_FORBIDDEN(48002, Retry.NEVER, Kind.API_FORBIDDEN,
+            "API forbidden for this app, e.g. a mini-program notice sent by an app not bound to a mini-program"),
     TOKEN_NOT_FROM_SUITE(48003, Retry.NEVER, Kind.PLAIN, "the token was not issued for this suite"),
     AUTHORIZATION_CANCELLED(48004, Retry.NEVER, Kind.PLAIN, "authorization invalid or cancelled"),
     API_DEPRECATED(48005, Retry.NEVER, Kind.PLAIN, "API deprecated"),
@@ -64,8 +64,11 @@ public enum WeComErrorCode {
     MOBILE_EXISTS(60104, Retry.NEVER, Kind.PLAIN, "mobile number exists already"),
     USER_NOT_FOUND(60111, Retry.NEVER, Kind.USER_NOT_FOUND,
             "user id not found: left, deleted, not visible, or a plain userid after an id upgrade"),
-    ALL_RECIPIENTS_INVALID(81013, Retry.NEVER, Kind.PLAIN, "all recipients are invalid"),
+    ALL_RECIPIENTS_INVALID(81013, Retry.NEVER, Kind.NO_VALID_RECIPIENT,
+            "all recipients are invalid: unknown, deleted or outside the app's visible range; nothing was sent"),
     USER_TICKET_EXPIRED(84014, Retry.NEVER, Kind.PLAIN, "user_ticket expired"),
+    CROSS_CORP_NOT_ALLOWED(92002, Retry.NEVER, Kind.PLAIN,
+            "not allowed across corps: call with the credentials of the corp the member or object belongs to"),
     AGENT_NOT_ALLOWED(301002, Retry.NEVER, Kind.PLAIN, "the token's app has no right on the given agentid");
 
     /** Whether, and how, a call that failed with a code can succeed. */
@@ -92,7 +95,10 @@ public enum WeComErrorCode {
     }
 
     /** Which exception type a code becomes; package-private so the mapping stays in this file. */
-    enum Kind { PLAIN, SYSTEM_BUSY, CREDENTIAL, INVALID_CODE, RATE_LIMITED, NO_PRIVILEGE, IP_NOT_ALLOWED, USER_NOT_FOUND }
+    enum Kind {
+        PLAIN, SYSTEM_BUSY, CREDENTIAL, INVALID_CODE, RATE_LIMITED, NO_PRIVILEGE, IP_NOT_ALLOWED, USER_NOT_FOUND,
+        API_FORBIDDEN, NO_VALID_RECIPIENT
+    }
 
     private static final Map<Integer, WeComErrorCode> BY_CODE;
 
@@ -141,6 +147,8 @@ public enum WeComErrorCode {
             case NO_PRIVILEGE: return NoPrivilegeException.class;
             case IP_NOT_ALLOWED: return IpNotAllowedException.class;
             case USER_NOT_FOUND: return UserNotFoundException.class;
+            case API_FORBIDDEN: return ApiForbiddenException.class;
+            case NO_VALID_RECIPIENT: return NoValidRecipientException.class;
             default: return WeComApiException.class;
         }
     }
@@ -180,6 +188,8 @@ public enum WeComErrorCode {
             case NO_PRIVILEGE: return new NoPrivilegeException(errcode, errmsg, api);
             case IP_NOT_ALLOWED: return new IpNotAllowedException(errcode, errmsg, api);
             case USER_NOT_FOUND: return new UserNotFoundException(errcode, errmsg, api);
+            case API_FORBIDDEN: return new ApiForbiddenException(errcode, errmsg, api);
+            case NO_VALID_RECIPIENT: return new NoValidRecipientException(errcode, errmsg, api);
             default: return new WeComApiException(errcode, errmsg, api);
         }
     }

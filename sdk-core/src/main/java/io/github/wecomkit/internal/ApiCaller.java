@@ -30,7 +30,7 @@ public final class ApiCaller {
 
     /** Query parameters whose values are credentials: scrubbed from anything WeCom echoes back. */
     private static final String[] SENSITIVE = {"access_token", "corpsecret", "js_code", "suite_access_token",
-        "provider_access_token"};
+        "provider_access_token", "code", "auth_code"};
     private static final String[] NONE = {};
 
     /** When a transport failure may be retried. */

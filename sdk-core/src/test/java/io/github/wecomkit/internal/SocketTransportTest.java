@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The default transport against a scripted raw HTTP server: framing (Content-Length, chunked, read-to-close,
- * HTTP/1.0, 1xx), connection reuse, and the one rule that matters for single-use codes: a request is re-sent only
- * when it failed on a pooled connection before any response byte.
+ * HTTP/1.0, 1xx), connection reuse, and the rules that matter for single-use codes and messages: a GET is re-sent
+ * only when it failed on a pooled connection before any response byte; a POST is never re-sent.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SocketTransportTest {
@@ -56,6 +56,7 @@ class SocketTransportTest {
     private final BlockingQueue<Script> scripts = new LinkedBlockingQueue<>();
     private volatile Script last;
     private final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.Semaphore serverClosed = new java.util.concurrent.Semaphore(0);
 
     private String start() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -99,6 +100,8 @@ class SocketTransportTest {
             }
         } catch (IOException ignored) {
             // the client went away
+        } finally {
+            serverClosed.release();
         }
     }
 
@@ -254,6 +257,55 @@ class SocketTransportTest {
 
         assertEquals(2, connections.get());
         assertEquals(2, requests.size(), "the failed copy never reached the server");
+    }
+
+    @Test
+    void post_onAPooledConnectionDroppedAfterTheRequest_isNotResent_andMayHaveArrived() throws Exception {
+        String base = start();
+        scripts.add(json("{}"));
+        SocketTransport transport = new SocketTransport(base, TIMEOUT);
+        get(transport, base, "/warm");
+        // Read the POST, act on it (a message goes out), close without answering: looks like an idle close.
+        scripts.add((request, out) -> false);
+
+        TransportFailure failure = assertThrows(TransportFailure.class, () -> transport.send("POST",
+                base + "/cgi-bin/message/send", "{}".getBytes(StandardCharsets.UTF_8), TIMEOUT));
+
+        assertTrue(failure.requestMayHaveBeenSent());
+        assertEquals(2, requests.size(), "the POST arrived once and was not sent again");
+        assertEquals(1, connections.get());
+    }
+
+    @Test
+    void post_onAPooledConnectionTheServerClosedWhileIdle_goesOutOnceOnANewConnection() throws Exception {
+        String base = start();
+        scripts.add(raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", false)); // keep-alive, then close
+        SocketTransport transport = new SocketTransport(base, TIMEOUT);
+        get(transport, base, "/first");
+        assertTrue(serverClosed.tryAcquire(10, TimeUnit.SECONDS), "the server closed the pooled connection");
+        scripts.add(json("{\"errcode\":0}"));
+
+        Response r = transport.send("POST", base + "/cgi-bin/message/send", "{}".getBytes(StandardCharsets.UTF_8),
+                TIMEOUT);
+
+        assertEquals("{\"errcode\":0}", text(r));
+        assertEquals(2, connections.get(), "the dead pooled connection was seen before the POST was written");
+        assertEquals(2, requests.size());
+        assertTrue(requests.get(1).startsWith("POST "), requests.get(1));
+    }
+
+    @Test
+    void post_onALivePooledConnection_reusesIt() throws Exception {
+        String base = start();
+        scripts.add(json("{}"));
+        SocketTransport transport = new SocketTransport(base, TIMEOUT);
+        get(transport, base, "/warm");
+
+        transport.send("POST", base + "/x", null, TIMEOUT);
+        transport.send("POST", base + "/x", null, TIMEOUT);
+
+        assertEquals(1, connections.get());
+        assertEquals(3, requests.size());
     }
 
     @Test

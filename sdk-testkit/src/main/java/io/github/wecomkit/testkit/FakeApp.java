@@ -13,7 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * FakeApp app = wecom.addCorp("wwcorp", "secret").app();
  * app.hideMembers("lisi");                     // user/get lisi → 60011 no privilege
  * FakeApp hr = corp.addApp("hr-secret").miniProgram(false);   // its token gets 40014 at jscode2session
+ * app.createdBeforePrivacyChange(true);        // user/get returns mobile, email, avatar, ... again
  * }</pre>
+ *
+ * <p>Like every app created today, an app is taken to be created after WeCom's privacy change of 2022-06-20:
+ * {@code user/get} leaves out avatar, gender, mobile, email, biz_mail, qr_code and address, however the member
+ * was set up. {@link #createdBeforePrivacyChange(boolean)} gives the older shape with every field.
  */
 public final class FakeApp {
     private final FakeCorp corp;
@@ -21,6 +26,7 @@ public final class FakeApp {
     private final long agentId;
     private final Set<String> hidden = ConcurrentHashMap.newKeySet();
     private volatile boolean miniProgram = true;
+    private volatile boolean createdBeforePrivacyChange;
 
     FakeApp(FakeCorp corp, String secret, long agentId) {
         this.corp = corp;
@@ -86,6 +92,24 @@ public final class FakeApp {
         return this;
     }
 
+    /**
+     * Says whether this app was created before WeCom's privacy change of 2022-06-20 (20:00). Such an app still
+     * gets avatar, gender, mobile, email, biz_mail, qr_code and address from {@code user/get}; a newer one does
+     * not. Default {@code false}: a new app's shape.
+     *
+     * @param before whether the app predates the change
+     * @return this app
+     */
+    public FakeApp createdBeforePrivacyChange(boolean before) {
+        this.createdBeforePrivacyChange = before;
+        return this;
+    }
+
+    /** @return whether {@code user/get} returns the restricted fields to this app */
+    public boolean isCreatedBeforePrivacyChange() {
+        return createdBeforePrivacyChange;
+    }
+
     boolean canSee(String userId) {
         return !hidden.contains(key(userId));
     }
@@ -96,6 +120,7 @@ public final class FakeApp {
 
     @Override
     public String toString() {
-        return "FakeApp{corpId=" + corp.corpId() + ", agentId=" + agentId + ", miniProgram=" + miniProgram + "}";
+        return "FakeApp{corpId=" + corp.corpId() + ", agentId=" + agentId + ", miniProgram=" + miniProgram
+                + ", createdBeforePrivacyChange=" + createdBeforePrivacyChange + "}";
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,11 +18,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * corp.addMember(FakeMember.builder("lisi").name("李四").department(2).build());
  * String code = wecom.issueCode("wwcorp", "zhangsan");
  * }</pre>
+ *
+ * <p>A corp has associated the mini-program while one of its apps is a mini-program's app (the one
+ * {@link FakeWeCom#addCorp(String, String)} creates is, until {@link FakeApp#miniProgram(boolean)} says
+ * otherwise). A member of a corp that has not gets an encrypted userid from {@code jscode2session}
+ * ({@link FakeWeCom#encryptedUserId(String, String)}), as in WeCom.
  */
 public final class FakeCorp {
     private final String corpId;
     private final List<FakeApp> apps = new CopyOnWriteArrayList<>();
     private final Map<String, FakeMember> members = new ConcurrentHashMap<>();
+    private final Set<String> tags = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextAgentId = new AtomicLong(1000002);
 
     FakeCorp(String corpId) {
@@ -106,6 +113,41 @@ public final class FakeCorp {
      */
     public Optional<FakeMember> member(String userId) {
         return Optional.ofNullable(members.get(FakeApp.key(userId)));
+    }
+
+    /**
+     * Adds a tag, so that a message to it ({@code totag}) reaches the corp; the fake lists a tag it does not know
+     * as invalid ({@code invalidtag}).
+     *
+     * @param tagId the tag id
+     * @return this corp
+     */
+    public FakeCorp addTag(long tagId) {
+        if (tagId < 0) {
+            throw new IllegalArgumentException("tagId is negative: " + tagId);
+        }
+        tags.add(Long.toString(tagId));
+        return this;
+    }
+
+    /** @return whether one of the corp's apps is a mini-program's app, i.e. the corp associated the mini-program */
+    public boolean associatesMiniProgram() {
+        return apps.stream().anyMatch(FakeApp::isMiniProgram);
+    }
+
+    /** The root department (1) and every department a member is in exist. */
+    boolean hasDepartment(String partyId) {
+        long id;
+        try {
+            id = Long.parseLong(partyId);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return id == 1 || members.values().stream().anyMatch(m -> m.department().contains(id));
+    }
+
+    boolean hasTag(String tagId) {
+        return tags.contains(tagId);
     }
 
     Optional<FakeApp> appBySecret(String secret) {

@@ -17,6 +17,10 @@ import java.util.Objects;
  * }</pre>
  */
 public final class FakeMember {
+    /** What {@code user/get} no longer returns to apps created after 2022-06-20 (WeCom's list). */
+    static final List<String> PRIVACY_RESTRICTED = List.of("avatar", "gender", "mobile", "email", "biz_mail",
+            "qr_code", "address");
+
     private final String userId;
     private final String name;
     private final List<Long> department;
@@ -113,8 +117,12 @@ public final class FakeMember {
         return email;
     }
 
-    /** The member as {@code user/get} returns it, field names as WeCom spells them, in WeCom's order. */
-    Map<String, Object> toUserGetFields() {
+    /**
+     * The member as {@code user/get} returns it, field names as WeCom spells them, in WeCom's order.
+     *
+     * @param restricted whether the app was created after the 2022-06-20 privacy change: those fields are left out
+     */
+    Map<String, Object> toUserGetFields(boolean restricted) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("userid", userId);
         m.put("name", name);
@@ -140,6 +148,9 @@ public final class FakeMember {
         m.put("external_position", externalPosition);
         m.put("external_profile", Map.of("external_corp_name", "", "external_attr", List.of()));
         m.put("enable", enabled ? 1 : 0);
+        if (restricted) {
+            m.keySet().removeAll(PRIVACY_RESTRICTED);
+        }
         return m;
     }
 

@@ -1,6 +1,5 @@
 package io.github.wecomkit.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.wecomkit.callback.WeComCallback;
@@ -12,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +24,13 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,11 +45,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * classpath). It serves {@code gettoken}, {@code miniprogram/jscode2session}, {@code user/get} and
  * {@code message/send} on a free loopback port and behaves as WeCom does: a repeated {@code gettoken} within a
  * token's validity answers the same token with its validity restarted (switchable, {@link TokenBehaviour}), tokens
- * that expire on the fake's clock (42001) or are revoked (40014), wrong secrets (40001), unknown corps (40013), single-use login codes
- * that expire after five minutes (40029), members outside the app's visible range (60011) or unknown (60111),
- * a {@code gettoken} frequency limit (45009), and error bodies and headers shaped like WeCom's. It can also
- * send signed, encrypted callbacks to a backend's callback URL ({@link #callbackSender}), and hand out the encrypted
- * {@code wx.qy.*} payloads of the sessions it issued ({@link #wxQy(String)}).
+ * that expire on the fake's clock (42001) or are revoked (40014), wrong secrets (40001), unknown corps (40013),
+ * single-use login codes that expire after five minutes (40029), members outside the app's visible range (60011)
+ * or unknown (60111), a {@code gettoken} frequency limit (45009), and error bodies and headers shaped like WeCom's.
+ * Several corps bound to one mini-program each have their own secrets: a member's code exchanged with another
+ * corp's token answers the member's corp (and an encrypted userid if that corp has not associated the
+ * mini-program), and a look-up across corps fails ({@link CrossCorpLookup}). {@code user/get} leaves out the
+ * fields WeCom withholds from apps created after 2022-06-20 ({@link FakeApp#createdBeforePrivacyChange(boolean)}).
+ * {@code message/send} checks mini-program notices as WeCom does, drops duplicates within the duplicate check's
+ * interval and records what it delivered ({@link #sentNotices()}). It can also send signed, encrypted callbacks to
+ * a backend's callback URL ({@link #callbackSender}), and hand out the encrypted {@code wx.qy.*} payloads of the
+ * sessions it issued ({@link #wxQy(String)}).
  *
  * <pre>{@code
  * try (FakeWeCom wecom = FakeWeCom.start()) {
@@ -101,6 +108,8 @@ public final class FakeWeCom implements AutoCloseable {
     private final Duration tokenLifetime;
     private final TokenBehaviour tokenBehaviour;
     private final int gettokenLimitPerMinute;
+    private final CrossCorpLookup crossCorpLookup;
+    private final FakeMessages messages;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final Map<String, FakeCorp> corps = new ConcurrentHashMap<>();
@@ -112,8 +121,6 @@ public final class FakeWeCom implements AutoCloseable {
     private final Map<String, Deque<Instant>> gettokenTimes = new HashMap<>();
     private final Map<FakeApi, AtomicInteger> calls = new EnumMap<>(FakeApi.class);
     private final Map<FakeApi, Deque<Fault>> faults = new EnumMap<>(FakeApi.class);
-    private final List<String> sentMessages = new CopyOnWriteArrayList<>();
-    private final AtomicLong nextMsgId = new AtomicLong(1);
     private final AtomicLong nextTokenSerial = new AtomicLong(1);
 
     private FakeWeCom(Builder b) {
@@ -121,6 +128,8 @@ public final class FakeWeCom implements AutoCloseable {
         this.tokenLifetime = b.tokenLifetime;
         this.tokenBehaviour = b.tokenBehaviour;
         this.gettokenLimitPerMinute = b.gettokenLimitPerMinute;
+        this.crossCorpLookup = b.crossCorpLookup;
+        this.messages = new FakeMessages(clock);
         for (FakeApi api : FakeApi.values()) {
             calls.put(api, new AtomicInteger());
             faults.put(api, new ArrayDeque<>());
@@ -391,7 +400,7 @@ public final class FakeWeCom implements AutoCloseable {
      * @param errcode the errcode to answer
      */
     public void failNext(FakeApi api, int times, int errcode) {
-        script(api, times, new Fault(errcode, null, 0, null, false));
+        script(api, times, new Fault(errcode, null, 0, null, Drop.NO));
     }
 
     /**
@@ -404,7 +413,7 @@ public final class FakeWeCom implements AutoCloseable {
      */
     public void delayNext(FakeApi api, int times, Duration delay) {
         Objects.requireNonNull(delay, "delay == null");
-        script(api, times, new Fault(0, delay, 0, null, false));
+        script(api, times, new Fault(0, delay, 0, null, Drop.NO));
     }
 
     /**
@@ -418,18 +427,31 @@ public final class FakeWeCom implements AutoCloseable {
      */
     public void respondNext(FakeApi api, int times, int httpStatus, String body) {
         Objects.requireNonNull(body, "body == null");
-        script(api, times, new Fault(0, null, httpStatus, body, false));
+        script(api, times, new Fault(0, null, httpStatus, body, Drop.NO));
     }
 
     /**
      * Scripts the next calls of an API to have their connection closed without an answer, after the request was
-     * read: the caller cannot know whether WeCom acted on it.
+     * read and before it is processed: nothing happens (a code is not used, a message not sent), but the caller
+     * cannot know that.
      *
      * @param api   the API
      * @param times how many calls, at least 1
      */
     public void dropNext(FakeApi api, int times) {
-        script(api, times, new Fault(0, null, 0, null, true));
+        script(api, times, new Fault(0, null, 0, null, Drop.BEFORE_PROCESSING));
+    }
+
+    /**
+     * Scripts the next calls of an API to be processed in full (a message delivered, a code used) and then
+     * have their connection closed without an answer: the answer was lost on the way back. A client that sends
+     * such a call again sends it twice; a test can prove it does not.
+     *
+     * @param api   the API
+     * @param times how many calls, at least 1
+     */
+    public void dropAfterProcessingNext(FakeApi api, int times) {
+        script(api, times, new Fault(0, null, 0, null, Drop.AFTER_PROCESSING));
     }
 
     /** Removes every scripted fault not yet used. */
@@ -463,9 +485,40 @@ public final class FakeWeCom implements AutoCloseable {
         return new CallbackSender(uri, crypto, corp.corpId(), corp.app().agentId(), clock, Duration.ofSeconds(5));
     }
 
-    /** @return the JSON bodies {@code message/send} accepted, oldest first, unmodifiable */
+    /** @return the JSON bodies {@code message/send} delivered (of every type), oldest first, unmodifiable */
     public List<String> sentMessages() {
-        return List.copyOf(sentMessages);
+        return messages.sentJson();
+    }
+
+    /**
+     * The mini-program notices {@code message/send} delivered, oldest first: a duplicate dropped by WeCom's
+     * duplicate check, or a notice refused with an errcode, is not among them.
+     *
+     * @return the notices, parsed; unmodifiable
+     */
+    public List<SentNotice> sentNotices() {
+        return messages.sentNotices();
+    }
+
+    /**
+     * The userid {@code jscode2session} answers for a member of a corp that has not associated the mini-program
+     * (no app of that corp is a mini-program's app): an opaque value, the same for the same member, unlike any
+     * plain userid. How WeCom encrypts it is not documented.
+     *
+     * @param corpId the member's corp
+     * @param userId the member's plain userid
+     * @return the encrypted userid
+     */
+    public String encryptedUserId(String corpId, String userId) {
+        Objects.requireNonNull(corpId, "corpId == null");
+        Objects.requireNonNull(userId, "userId == null");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("fake-wecom:" + corpId + ":" + FakeApp.key(userId)).getBytes(StandardCharsets.UTF_8));
+            return "wo" + HexFormat.of().formatHex(digest, 0, 15);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Stops the server and its threads; a delayed answer in progress is abandoned. Closing twice is harmless. */
@@ -537,8 +590,8 @@ public final class FakeWeCom implements AutoCloseable {
             calls.notifyAll();
         }
         Fault fault = takeFault(api);
-        if (fault != null) {
-            if (fault.drop) {
+        if (fault != null && fault.drop != Drop.AFTER_PROCESSING) {
+            if (fault.drop == Drop.BEFORE_PROCESSING) {
                 return;
             }
             if (fault.httpStatus != 0) {
@@ -568,6 +621,9 @@ public final class FakeWeCom implements AutoCloseable {
                 break;
             default:
                 throw new IllegalStateException("unhandled " + api);
+        }
+        if (fault != null && fault.drop == Drop.AFTER_PROCESSING) {
+            return; // done, and the answer lost: handle() closes the connection unanswered
         }
         WeComReplies.sendJson(exchange, answer);
     }
@@ -659,7 +715,11 @@ public final class FakeWeCom implements AutoCloseable {
         RANDOM.nextBytes(sessionKey);
         Map<String, Object> answer = WeComReplies.ok();
         answer.put("corpid", code.corpId);
-        answer.put("userid", code.userId);
+        // The member's corp, whichever corp's token exchanged the code; the userid is encrypted when that corp
+        // has not associated the mini-program.
+        FakeCorp memberCorp = corps.get(code.corpId);
+        boolean associated = memberCorp != null && memberCorp.associatesMiniProgram();
+        answer.put("userid", associated ? code.userId : encryptedUserId(code.corpId, code.userId));
         String sessionKeyText = Base64.getEncoder().encodeToString(sessionKey);
         answer.put("session_key", sessionKeyText);
         sessions.put(sessionKeyText, code); // for wxQy(sessionKey)
@@ -678,13 +738,15 @@ public final class FakeWeCom implements AutoCloseable {
         }
         Optional<FakeMember> member = token.app.corp().member(userId);
         if (member.isEmpty()) {
-            return error(exchange, 60111);
+            boolean elsewhere = corps.values().stream()
+                    .anyMatch(c -> c != token.app.corp() && c.member(userId).isPresent());
+            return error(exchange, elsewhere && crossCorpLookup == CrossCorpLookup.NOT_ALLOWED ? 92002 : 60111);
         }
         if (!token.app.canSee(userId)) {
             return error(exchange, 60011);
         }
         Map<String, Object> answer = WeComReplies.ok();
-        answer.putAll(member.get().toUserGetFields());
+        answer.putAll(member.get().toUserGetFields(!token.app.isCreatedBeforePrivacyChange()));
         return answer;
     }
 
@@ -696,41 +758,7 @@ public final class FakeWeCom implements AutoCloseable {
         if (checked instanceof Map) {
             return errorMap(checked);
         }
-        IssuedToken token = (IssuedToken) checked;
-        JsonNode json;
-        try {
-            json = WeComReplies.JSON.readTree(body);
-        } catch (IOException e) {
-            return error(exchange, 40058);
-        }
-        if (json == null || !json.isObject() || !json.hasNonNull("msgtype")) {
-            return error(exchange, 40058);
-        }
-        if ("miniprogram_notice".equals(json.get("msgtype").asText()) && !token.app.isMiniProgram()) {
-            return error(exchange, 48002);
-        }
-        List<String> invalid = new ArrayList<>();
-        int valid = 0;
-        String toUser = json.path("touser").asText("");
-        for (String userId : toUser.isEmpty() ? new String[0] : toUser.split("\\|")) {
-            if (token.app.corp().member(userId).isPresent() && token.app.canSee(userId)) {
-                valid++;
-            } else {
-                invalid.add(userId.toLowerCase(java.util.Locale.ROOT));
-            }
-        }
-        boolean partyOrTag = !json.path("toparty").asText("").isEmpty() || !json.path("totag").asText("").isEmpty();
-        if (valid == 0 && !partyOrTag) {
-            return error(exchange, 81013);
-        }
-        sentMessages.add(new String(body, StandardCharsets.UTF_8));
-        Map<String, Object> answer = WeComReplies.ok();
-        answer.put("invaliduser", String.join("|", invalid));
-        answer.put("invalidparty", "");
-        answer.put("invalidtag", "");
-        answer.put("unlicenseduser", "");
-        answer.put("msgid", "fake-msg-" + nextMsgId.getAndIncrement());
-        return answer;
+        return messages.send(((IssuedToken) checked).app, true, body, code -> error(exchange, code));
     }
 
     /** @return the live token, or the error body to answer */
@@ -823,15 +851,18 @@ public final class FakeWeCom implements AutoCloseable {
         }
     }
 
+    /** Whether, and when, a scripted fault closes the connection unanswered. */
+    private enum Drop { NO, BEFORE_PROCESSING, AFTER_PROCESSING }
+
     private static final class Fault {
         final int errcode;
         final Duration delay;
         final int httpStatus;
         final String body;
-        final boolean drop;
+        final Drop drop;
         int remaining;
 
-        Fault(int errcode, Duration delay, int httpStatus, String body, boolean drop) {
+        Fault(int errcode, Duration delay, int httpStatus, String body, Drop drop) {
             this.errcode = errcode;
             this.delay = delay;
             this.httpStatus = httpStatus;
@@ -850,6 +881,20 @@ public final class FakeWeCom implements AutoCloseable {
         SAME_WITHIN_VALIDITY,
         /** A new token on every call; earlier ones stay valid until they expire. */
         NEW_EVERY_CALL
+    }
+
+    /**
+     * How {@code user/get} answers for a userid that is not in the token's corp but is in another corp of this
+     * fake: a look-up across corps, as a backend makes that skips the relogin of a member of another corp bound
+     * to the same mini-program. WeCom's docs say such calls fail with "not allow to cross corp" (errcode 92002
+     * in its global error table), but not which server calls answer it; a plain {@code user/get} may as well
+     * answer 60111, since userids are per corp. The fake offers both.
+     */
+    public enum CrossCorpLookup {
+        /** 60111, as for any unknown userid. The default. */
+        USER_NOT_FOUND,
+        /** 92002, "not allow to cross corp". */
+        NOT_ALLOWED
     }
 
     /** The base clock plus whatever {@link #advance(Duration)} added. */
@@ -895,6 +940,7 @@ public final class FakeWeCom implements AutoCloseable {
         private Duration tokenLifetime = DEFAULT_TOKEN_LIFETIME;
         private TokenBehaviour tokenBehaviour = TokenBehaviour.SAME_WITHIN_VALIDITY;
         private int gettokenLimitPerMinute = DEFAULT_GETTOKEN_LIMIT_PER_MINUTE;
+        private CrossCorpLookup crossCorpLookup = CrossCorpLookup.USER_NOT_FOUND;
         private int port;
 
         private Builder() {
@@ -953,6 +999,17 @@ public final class FakeWeCom implements AutoCloseable {
                 throw new IllegalArgumentException("gettoken limit must be at least 1: " + limit);
             }
             this.gettokenLimitPerMinute = limit;
+            return this;
+        }
+
+        /**
+         * Sets how {@code user/get} answers a look-up across corps. Default {@link CrossCorpLookup#USER_NOT_FOUND}.
+         *
+         * @param lookup the behaviour
+         * @return this builder
+         */
+        public Builder crossCorpLookup(CrossCorpLookup lookup) {
+            this.crossCorpLookup = Objects.requireNonNull(lookup, "lookup == null");
             return this;
         }
 

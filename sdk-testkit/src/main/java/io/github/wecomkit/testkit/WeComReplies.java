@@ -16,20 +16,25 @@ final class WeComReplies {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    // WeCom's own English texts where known; the fake never puts a credential into a message.
+    // WeCom's own English texts where known (our own words for 40008, 40032, 40063, 41011, 301002); the fake
+    // never puts a credential into a message.
     private static final Map<Integer, String> MESSAGES = Map.ofEntries(
             Map.entry(-1, "system busy"),
             Map.entry(40001, "invalid credential"),
             Map.entry(40003, "invalid userid"),
+            Map.entry(40008, "invalid message type"),
             Map.entry(40013, "invalid corpid"),
             Map.entry(40014, "invalid access_token"),
             Map.entry(40029, "invalid code"),
+            Map.entry(40032, "invalid userid list size"),
             Map.entry(40058, "invalid parameter"),
+            Map.entry(40063, "some parameters are empty"),
             Map.entry(40091, "secret is invalid, the corpsecret belongs to another corp"),
             Map.entry(41001, "access_token missing"),
             Map.entry(41002, "corpid missing"),
             Map.entry(41004, "corpsecret missing"),
             Map.entry(41008, "missing code"),
+            Map.entry(41011, "missing agentid"),
             Map.entry(42001, "access_token expired"),
             Map.entry(45009, "api freq out of limit"),
             Map.entry(45033, "api concurrent out of limit"),
@@ -37,7 +42,9 @@ final class WeComReplies {
             Map.entry(60011, "no privilege to access/modify contact/party/agent"),
             Map.entry(60020, "not allow to access from your ip"),
             Map.entry(60111, "userid not found"),
-            Map.entry(81013, "user & party & tag all invalid"));
+            Map.entry(81013, "user & party & tag all invalid"),
+            Map.entry(92002, "not allow to cross corp"),
+            Map.entry(301002, "not allow operate another agent with this accesstoken"));
 
     private WeComReplies() {
     }

@@ -258,7 +258,8 @@ class FakeWeComTest {
     // ---- user/get -------------------------------------------------------------------------------------
 
     @Test
-    void userGet_returnsEveryFieldOfTheMember() throws Exception {
+    void userGet_returnsEveryFieldOfTheMember_toAnAppCreatedBeforeThePrivacyChange() throws Exception {
+        corp.app().createdBeforePrivacyChange(true);
         JsonNode body = get(userGet(token("wwcorpa", "secret-a"), "ZhangSan"));
         assertEquals(0, body.get("errcode").asInt());
         assertEquals("ZhangSan", body.get("userid").asText());
@@ -331,7 +332,8 @@ class FakeWeComTest {
 
     @Test
     void messageSend_whenEveryRecipientIsInvalid_answers81013() throws Exception {
-        String message = "{\"touser\":\"ghost\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}";
+        String message = "{\"touser\":\"ghost\",\"msgtype\":\"text\",\"agentid\":" + corp.app().agentId()
+                + ",\"text\":{\"content\":\"hi\"}}";
         assertErrcode(81013, post("/cgi-bin/message/send?access_token=" + token("wwcorpa", "secret-a"), message));
         assertEquals(List.of(), wecom.sentMessages());
     }
@@ -348,6 +350,139 @@ class FakeWeComTest {
         String token = token("wwcorpa", "secret-a");
         assertErrcode(40058, post("/cgi-bin/message/send?access_token=" + token, "{not json"));
         assertErrcode(40058, get("/cgi-bin/message/send?access_token=" + token));
+    }
+
+    @Test
+    void messageSend_aNoticeWithoutAppIdOrTitle_answers40063() throws Exception {
+        String token = token("wwcorpa", "secret-a");
+        assertErrcode(40063, post(send(token), notice("\"touser\":\"lisi\"", "\"title\":\"会议提醒\"")));
+        assertErrcode(40063, post(send(token), notice("\"touser\":\"lisi\"", "\"appid\":\"wx1\"")));
+        assertErrcode(40063, post(send(token), "{\"touser\":\"lisi\",\"msgtype\":\"miniprogram_notice\"}"));
+        assertEquals(List.of(), wecom.sentNotices());
+    }
+
+    @Test
+    void messageSend_aNoticeOverWeComsLimits_isRefused() throws Exception {
+        String token = token("wwcorpa", "secret-a");
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 11; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"key\":\"k\",\"value\":\"v\"}");
+        }
+        assertErrcode(40058, post(send(token), notice("\"touser\":\"lisi\"", VALID + ",\"content_item\":[" + items + "]")));
+        assertErrcode(40058, post(send(token), notice("\"touser\":\"@all\"", VALID)));
+        assertErrcode(40032, post(send(token), notice("\"touser\":\"" + ids("u", 1001) + "\"", VALID)));
+        assertErrcode(40058, post(send(token), notice("\"touser\":\"lisi\",\"toparty\":\"" + ids("", 101) + "\"",
+                VALID)));
+        assertErrcode(40058, post(send(token), notice("\"touser\":\"lisi\",\"totag\":\"" + ids("", 101) + "\"",
+                VALID)));
+        assertErrcode(40058, post(send(token), notice("\"touser\":\"lisi\",\"enable_duplicate_check\":1,"
+                + "\"duplicate_check_interval\":14401", VALID)));
+        assertEquals(0, post(send(token), notice("\"touser\":\"lisi\",\"enable_duplicate_check\":1,"
+                + "\"duplicate_check_interval\":14400", VALID)).get("errcode").asInt());
+        assertEquals(1, wecom.sentNotices().size());
+    }
+
+    @Test
+    void messageSend_anUnknownTypeOrAMissingAgentId_isRefused_andANoticeMayOmitTheAgentId() throws Exception {
+        String token = token("wwcorpa", "secret-a");
+        assertErrcode(40008, post(send(token), "{\"touser\":\"lisi\",\"msgtype\":\"fax\"}"));
+        assertErrcode(41011, post(send(token), "{\"touser\":\"lisi\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}"));
+        assertErrcode(301002, post(send(token), "{\"touser\":\"lisi\",\"msgtype\":\"text\",\"agentid\":1,"
+                + "\"text\":{\"content\":\"hi\"}}"));
+        assertEquals(0, post(send(token), notice("\"touser\":\"lisi\"", VALID)).get("errcode").asInt());
+    }
+
+    @Test
+    void messageSend_resolvesPartiesAndTags_againstTheCorp() throws Exception {
+        corp.addTag(5);
+        JsonNode body = post(send(token("wwcorpa", "secret-a")),
+                notice("\"toparty\":\"2|9\",\"totag\":\"5|6\"", VALID));
+        assertEquals(0, body.get("errcode").asInt());
+        assertEquals("9", body.get("invalidparty").asText(), "department 2 has ZhangSan; 9 has nobody");
+        assertEquals("6", body.get("invalidtag").asText());
+        assertEquals("", body.get("invaliduser").asText());
+    }
+
+    @Test
+    void messageSend_withTheDuplicateCheck_dropsARepeatWithinTheInterval() throws Exception {
+        String token = token("wwcorpa", "secret-a");
+        String message = notice("\"touser\":\"lisi\",\"enable_duplicate_check\":1,\"duplicate_check_interval\":60",
+                VALID);
+        String first = post(send(token), message).get("msgid").asText();
+        assertEquals(first, post(send(token), message).get("msgid").asText());
+        assertEquals(1, wecom.sentNotices().size());
+        wecom.advance(Duration.ofSeconds(60));
+        assertNotEquals(first, post(send(token), message).get("msgid").asText());
+        assertEquals(2, wecom.sentNotices().size());
+    }
+
+    @Test
+    void dropAfterProcessingNext_doesTheWork_thenClosesUnanswered() throws Exception {
+        String token = token("wwcorpa", "secret-a");
+        wecom.dropAfterProcessingNext(FakeApi.MESSAGE_SEND, 1);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(wecom.baseUrl() + send(token)))
+                .POST(HttpRequest.BodyPublishers.ofString(notice("\"touser\":\"lisi\"", VALID))).build();
+
+        assertThrows(IOException.class, () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
+
+        assertEquals(1, wecom.sentNotices().size(), "processed although unanswered");
+        assertEquals(1, wecom.calls(FakeApi.MESSAGE_SEND), "the JDK client does not resend a POST");
+    }
+
+    @Test
+    void jscode2session_ofAMemberOfACorpThatHasNotAssociatedTheMiniProgram_answersAnEncryptedUserid()
+            throws Exception {
+        FakeCorp other = wecom.addCorp("wwcorpx", "secret-x");
+        other.addMember("zhaoliu", "赵六");
+        other.app().miniProgram(false);
+
+        JsonNode body = get(session(token("wwcorpa", "secret-a"), wecom.issueCode("wwcorpx", "zhaoliu")));
+
+        assertEquals("wwcorpx", body.get("corpid").asText());
+        String encrypted = body.get("userid").asText();
+        assertEquals(wecom.encryptedUserId("wwcorpx", "zhaoliu"), encrypted);
+        assertNotEquals("zhaoliu", encrypted);
+        assertEquals(encrypted, wecom.encryptedUserId("wwcorpx", "ZHAOLIU"), "stable per member");
+        assertFalse(other.associatesMiniProgram());
+        assertTrue(corp.associatesMiniProgram());
+    }
+
+    @Test
+    void jscode2session_ofAMemberOfAnotherAssociatedCorp_answersThatCorpAndThePlainUserid() throws Exception {
+        wecom.addCorp("wwcorpb", "secret-b").addMember("wangwu", "王五");
+        JsonNode body = get(session(token("wwcorpa", "secret-a"), wecom.issueCode("wwcorpb", "wangwu")));
+        assertEquals("wwcorpb", body.get("corpid").asText());
+        assertEquals("wangwu", body.get("userid").asText());
+    }
+
+    @Test
+    void userGet_acrossCorps_answers92002_whenSwitchedToNotAllowed() throws Exception {
+        try (FakeWeCom strict = FakeWeCom.builder().crossCorpLookup(FakeWeCom.CrossCorpLookup.NOT_ALLOWED).start()) {
+            strict.addCorp("wwcorpa", "secret-a").addMember("lisi", "李四");
+            strict.addCorp("wwcorpb", "secret-b").addMember("wangwu", "王五");
+            String token = JSON.readTree(send(HttpRequest.newBuilder(URI.create(strict.baseUrl()
+                    + "/cgi-bin/gettoken?corpid=wwcorpa&corpsecret=secret-a")).build()).body())
+                    .get("access_token").asText();
+            JsonNode cross = JSON.readTree(send(HttpRequest.newBuilder(URI.create(strict.baseUrl()
+                    + userGet(token, "wangwu"))).build()).body());
+            JsonNode unknown = JSON.readTree(send(HttpRequest.newBuilder(URI.create(strict.baseUrl()
+                    + userGet(token, "nobody"))).build()).body());
+            assertErrcode(92002, cross);
+            assertTrue(cross.get("errmsg").asText().startsWith("not allow to cross corp"), cross.toString());
+            assertErrcode(60111, unknown);
+        }
+    }
+
+    @Test
+    void userGet_forAnAppCreatedSinceThePrivacyChange_leavesOutTheRestrictedFields() throws Exception {
+        JsonNode body = get(userGet(token("wwcorpa", "secret-a"), "ZhangSan"));
+        assertEquals(0, body.get("errcode").asInt());
+        for (String field : List.of("avatar", "gender", "mobile", "email", "biz_mail", "qr_code", "address")) {
+            assertFalse(body.has(field), field);
+        }
+        for (String field : List.of("userid", "name", "department", "position", "thumb_avatar", "status")) {
+            assertTrue(body.has(field), field);
+        }
     }
 
     // ---- error shape ----------------------------------------------------------------------------------
@@ -507,6 +642,25 @@ class FakeWeComTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
+
+    /** The appid and title every notice needs. */
+    private static final String VALID = "\"appid\":\"wx0123456789abcdef\",\"title\":\"会议提醒\"";
+
+    private static String send(String token) {
+        return "/cgi-bin/message/send?access_token=" + enc(token);
+    }
+
+    private static String notice(String recipients, String fields) {
+        return "{" + recipients + ",\"msgtype\":\"miniprogram_notice\",\"miniprogram_notice\":{" + fields + "}}";
+    }
+
+    private static String ids(String prefix, int count) {
+        StringBuilder ids = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            ids.append(i == 1 ? "" : "|").append(prefix).append(i);
+        }
+        return ids.toString();
+    }
 
     private String token(String corpId, String secret) throws Exception {
         JsonNode body = get("/cgi-bin/gettoken?corpid=" + corpId + "&corpsecret=" + secret);
