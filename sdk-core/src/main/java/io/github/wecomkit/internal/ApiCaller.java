@@ -97,14 +97,15 @@ public final class ApiCaller {
             try {
                 response = transport.send(method, url, body, requestTimeout);
             } catch (TransportFailure failure) {
-                boolean mayRetry = resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent();
+                boolean mayRetry = failure.retryable()
+                        && (resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent());
                 if (mayRetry && waitBeforeRetry(attempt, start)) {
                     LOG.debug("{} /cgi-bin/{} failed, retrying: {}, attempt={}", method, api, failure.getMessage(),
                             attempt);
                     continue;
                 }
-                WeComTransportException e = new WeComTransportException("WeCom call failed: " + failure.getMessage(),
-                        api, 0, failure.requestMayHaveBeenSent(), failure.getCause());
+                // names the host and port (and proxy) tried, the attempts and the likely fix
+                WeComTransportException e = failure.toException(api, attempt);
                 LOG.warn("{} /cgi-bin/{} failed: {}, attempts={}", method, api, failure.getMessage(), attempt);
                 throw e;
             }
