@@ -75,8 +75,8 @@ final class Connector {
         try {
             route = proxy.route(origin);
         } catch (ProxyConfig.UnsupportedProxy e) {
-            throw TransportFailure.connect("could not connect to " + hostPort + ": " + e.getMessage(),
-                    "configure an HTTP proxy with proxy(..) or proxySelector(..)", null);
+            throw TransportFailure.proxy(e.proxy, "could not connect to " + hostPort + ": " + e.getMessage(), 0,
+                    false, "configure an HTTP proxy with proxy(..) or proxySelector(..)", null);
         }
         if (route == null) {
             DeadlineSocket raw = connect(host, port, null, deadline, null);
@@ -96,7 +96,7 @@ final class Connector {
      */
     private DeadlineSocket connect(String name, int toPort, InetAddress known, long deadline, Route route)
             throws TransportFailure {
-        String target = route == null ? hostPort : "proxy " + route.label();
+        String target = route == null ? hostPort : "proxy " + route.label() + " for " + hostPort;
         InetAddress[] addresses;
         if (known != null) {
             addresses = new InetAddress[] {known};
@@ -133,24 +133,27 @@ final class Connector {
             } catch (IOException e) {
                 HttpConnection.closeQuietly(s);
                 last = e;
-                if (route != null && route.selector != null) {
-                    route.selector.connectFailed(origin, route.selected, e);
-                }
             }
+        }
+        if (route != null && route.selector != null) {
+            route.selector.connectFailed(origin, route.selected, last != null ? last
+                    : new SocketTimeoutException("connect timeout"));
+        }
+        if (last == null) {
+            throw failure(route, "could not connect to " + target + ": the connect timeout ("
+                    + millis(connectTimeoutNanos) + " ms) passed before an address was tried", null);
         }
         if (tried > ADDRESSES_SHOWN) {
             shown.append(" and ").append(tried - ADDRESSES_SHOWN).append(" more");
         }
         String untried = tried < addresses.length ? ", " + (addresses.length - tried) + " not tried in time" : "";
-        String why = last == null ? "the connect timeout (" + millis(connectTimeoutNanos) + " ms) passed"
-                : reason(last);
-        throw failure(route, "could not connect to " + target + " (tried " + shown + untried + ": " + why + ")",
-                last);
+        throw failure(route, "could not connect to " + target + " (tried " + shown + untried + ": " + reason(last)
+                + ")", last);
     }
 
     private TransportFailure failure(Route route, String message, Throwable cause) {
         return route == null ? TransportFailure.connect(message, CONNECT_HINT, cause)
-                : TransportFailure.proxy(route.label(), message + " for " + hostPort, 0, true, PROXY_HINT, cause);
+                : TransportFailure.proxy(route.label(), message, 0, true, PROXY_HINT, cause);
     }
 
     /** Asks the proxy for a tunnel to the origin; its answer is read within the connect deadline. */

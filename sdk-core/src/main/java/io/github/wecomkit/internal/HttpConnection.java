@@ -19,8 +19,8 @@ final class HttpConnection {
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     /** A status line or header longer than this is not from WeCom. */
     static final int MAX_LINE_BYTES = 16 * 1024;
-    /** Header lines in one exchange (interim responses and trailers included); WeCom sends about ten. */
-    static final int MAX_HEADER_LINES = 100;
+    /** Header fields in one exchange (interim responses and trailers included); WeCom sends about ten. */
+    static final int MAX_HEADER_FIELDS = 100;
     /** Bytes of status lines and headers in one exchange. */
     static final int MAX_HEADER_BYTES = 64 * 1024;
     /** Interim (1xx) responses before the final one; a server that keeps sending them is stalling. */
@@ -147,8 +147,8 @@ final class HttpConnection {
     }
 
     private void countField() throws Rejected {
-        if (++headerFields > MAX_HEADER_LINES) {
-            throw new Rejected("more than " + MAX_HEADER_LINES + " header lines");
+        if (++headerFields > MAX_HEADER_FIELDS) {
+            throw new Rejected("more than " + MAX_HEADER_FIELDS + " header fields");
         }
     }
 
@@ -274,19 +274,13 @@ final class HttpConnection {
         }
     }
 
-    /** Closes the connection from the thread that uses it (TLS says goodbye first); safe more than once. */
+    /**
+     * Closes the connection from the thread that uses it (TLS says goodbye first); safe more than once. Another
+     * thread aborts a connection by closing its {@link #raw} socket, which a blocked read notices at once.
+     */
     void close() {
         closeQuietly(socket);
         closeQuietly(raw);
-    }
-
-    /**
-     * Closes the connection from another thread: the plain socket first, so a read blocked in this connection
-     * fails at once, and a TLS close never waits on the blocked reader.
-     */
-    void abort() {
-        closeQuietly(raw);
-        closeQuietly(socket);
     }
 
     static void closeQuietly(Socket s) {

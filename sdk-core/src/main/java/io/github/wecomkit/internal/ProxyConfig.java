@@ -103,8 +103,12 @@ public final class ProxyConfig {
         SocketAddress address = first.address();
         if (first.type() != Proxy.Type.HTTP || !(address instanceof InetSocketAddress)) {
             // Going direct instead would send WeCom traffic from an IP the admin may not have trusted (60020).
-            throw new UnsupportedProxy("the proxy selector chose a " + first.type() + " proxy; only HTTP proxies"
-                    + " are supported");
+            String label = address instanceof InetSocketAddress
+                    ? new Route(((InetSocketAddress) address).getHostString(), ((InetSocketAddress) address).getPort(),
+                            null, null, null).label()
+                    : String.valueOf(address);
+            throw new UnsupportedProxy(label, "the proxy selector chose a " + first.type() + " proxy; only HTTP"
+                    + " proxies are supported");
         }
         InetSocketAddress inet = (InetSocketAddress) address;
         return new Route(inet.getHostString(), inet.getPort(), inet.isUnresolved() ? null : inet.getAddress(), s,
@@ -138,9 +142,11 @@ public final class ProxyConfig {
     /** The configured selector picked a proxy this transport cannot speak. */
     static final class UnsupportedProxy extends Exception {
         private static final long serialVersionUID = 1L;
+        final String proxy;
 
-        UnsupportedProxy(String message) {
+        UnsupportedProxy(String proxy, String message) {
             super(message);
+            this.proxy = proxy;
         }
     }
 
