@@ -16,6 +16,7 @@ import io.github.wecomkit.internal.HttpTransport;
 import io.github.wecomkit.internal.Inputs;
 import io.github.wecomkit.internal.Internals;
 import io.github.wecomkit.internal.JdkHttpClientTransport;
+import io.github.wecomkit.internal.ProxyConfig;
 import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
 import io.github.wecomkit.internal.TokenedCaller;
@@ -27,14 +28,17 @@ import io.github.wecomkit.token.InMemoryTokenStore;
 import io.github.wecomkit.token.TokenStatus;
 import io.github.wecomkit.token.TokenStore;
 import io.github.wecomkit.wxqy.WxQyData;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -44,6 +48,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The client for one WeCom mini-program app in one corp: turns {@code wx.qy.login} codes into members and keeps
@@ -402,6 +407,13 @@ public final class WeComClient implements AutoCloseable {
         private Executor refreshExecutor;
         private ApiCaller.Sleeper sleeper = ApiCaller.Sleeper.THREAD_SLEEP;
         private String miniProgramAppId;
+        private String proxyHost;
+        private int proxyPort;
+        private ProxySelector proxySelector;
+        private boolean systemProxy;
+        private String proxyUsername;
+        private String proxyPassword;
+        private SSLContext sslContext;
 
         private Builder() {
         }
@@ -488,6 +500,164 @@ public final class WeComClient implements AutoCloseable {
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient == null");
             return this;
+        }
+
+        /**
+         * Sends every call through the HTTP proxy at {@code host:port}: HTTPS through a {@code CONNECT} tunnel,
+         * plain HTTP in absolute form. For servers whose only route to WeCom is a fixed-IP egress proxy (WeCom
+         * accepts calls only from an app's trusted IPs, errcode 60020). The name is resolved, within the connect
+         * timeout, for each new connection. A login code is still never sent twice.
+         *
+         * <pre>{@code
+         * WeComClient.builder().corpId(corpId).secret(secret)
+         *         .proxy("egress.corp.example", 3128)
+         *         .proxyCredentials("svc-wecom", System.getenv("PROXY_PASSWORD"))
+         *         .build();
+         * }</pre>
+         *
+         * @param host the proxy's host name or IP address
+         * @param port the proxy's port, 1 to 65535
+         * @return this builder
+         */
+        public Builder proxy(String host, int port) {
+            Inputs.require("proxy host", host);
+            if (host.contains("/") || host.contains("@") || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("proxy host must be a host name or an IP address, not a URL");
+            }
+            if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) {
+                throw new IllegalArgumentException("proxy host must not include the port: pass it as the second"
+                        + " argument");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("proxy port must be between 1 and 65535: " + port);
+            }
+            this.proxyHost = host;
+            this.proxyPort = port;
+            return this;
+        }
+
+        /**
+         * Basic credentials for the proxy, sent with each tunnel request (and each plain-HTTP request) before the
+         * proxy asks. Never logged, never in a message or {@code toString()}. Needs {@link #proxy(String, int)},
+         * {@link #proxySelector(ProxySelector)} or {@link #systemProxy()}.
+         *
+         * @param username the proxy user; must not contain {@code ':'}
+         * @param password the proxy password
+         * @return this builder
+         */
+        public Builder proxyCredentials(String username, String password) {
+            Inputs.require("proxy username", username);
+            if (username.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("proxy username must not contain ':' (Basic authentication)");
+            }
+            Objects.requireNonNull(password, "proxy password == null");
+            for (int i = 0; i < password.length(); i++) {
+                if (Character.isISOControl(password.charAt(i))) {
+                    throw new IllegalArgumentException("proxy password contains a control character at index " + i);
+                }
+            }
+            this.proxyUsername = username;
+            this.proxyPassword = password;
+            return this;
+        }
+
+        /**
+         * Lets {@code proxySelector} choose the proxy for each new connection, from WeCom's URL. Its first choice
+         * decides: an HTTP proxy, or {@link java.net.Proxy#NO_PROXY} for a direct connection; a SOCKS proxy is
+         * refused (the calls fail) rather than bypassed.
+         *
+         * @param proxySelector the selector
+         * @return this builder
+         */
+        public Builder proxySelector(ProxySelector proxySelector) {
+            this.proxySelector = Objects.requireNonNull(proxySelector, "proxySelector == null");
+            return this;
+        }
+
+        /**
+         * Uses the JVM's proxy settings, {@link ProxySelector#getDefault()}: the {@code https.proxyHost} and
+         * {@code https.proxyPort} system properties for HTTPS ({@code http.proxyHost}/{@code http.proxyPort} for
+         * plain HTTP), with {@code http.nonProxyHosts}. Read for each new connection. Without this option (or the
+         * other proxy options) the client connects directly, whatever the system properties say.
+         *
+         * @return this builder
+         */
+        public Builder systemProxy() {
+            this.systemProxy = true;
+            return this;
+        }
+
+        /**
+         * The TLS trust (and client keys, if any) for HTTPS, in place of the JDK's default trust store: a private
+         * CA, or the CA of a TLS-intercepting corporate proxy. Hostname verification and SNI stay on; nothing in
+         * wecomkit trusts every certificate.
+         *
+         * <pre>{@code
+         * KeyStore trust = KeyStore.getInstance("PKCS12");
+         * try (InputStream in = Files.newInputStream(Path.of("corp-ca.p12"))) {
+         *     trust.load(in, password);
+         * }
+         * TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+         * tmf.init(trust);
+         * SSLContext tls = SSLContext.getInstance("TLS");
+         * tls.init(null, tmf.getTrustManagers(), null);
+         * WeComClient.builder().corpId(corpId).secret(secret).sslContext(tls).build();
+         * }</pre>
+         *
+         * @param sslContext an initialised context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            Objects.requireNonNull(sslContext, "sslContext == null");
+            try {
+                sslContext.getSocketFactory();
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("sslContext is not initialised: call its init(..) first", e);
+            }
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /** The proxy options chosen, in the order the builder's messages name them. */
+        private ProxyConfig proxyConfig() {
+            ProxyConfig config = proxyHost != null ? ProxyConfig.fixed(proxyHost, proxyPort)
+                    : proxySelector != null ? ProxyConfig.selector(proxySelector)
+                    : systemProxy ? ProxyConfig.system() : ProxyConfig.direct();
+            return proxyUsername == null ? config : config.withCredentials(proxyUsername, proxyPassword);
+        }
+
+        private void checkTransportOptions() {
+            List<String> proxies = new ArrayList<>();
+            if (proxyHost != null) {
+                proxies.add("proxy(..)");
+            }
+            if (proxySelector != null) {
+                proxies.add("proxySelector(..)");
+            }
+            if (systemProxy) {
+                proxies.add("systemProxy()");
+            }
+            if (proxies.size() > 1) {
+                throw new IllegalStateException(String.join(" and ", proxies) + " conflict: choose one way to"
+                        + " reach the proxy");
+            }
+            if (proxyUsername != null && proxies.isEmpty()) {
+                throw new IllegalStateException("proxyCredentials(..) needs a proxy: call proxy(..), proxySelector(..)"
+                        + " or systemProxy()");
+            }
+            if (httpClient != null) {
+                List<String> ignored = new ArrayList<>(proxies);
+                if (proxyUsername != null) {
+                    ignored.add("proxyCredentials(..)");
+                }
+                if (sslContext != null) {
+                    ignored.add("sslContext(..)");
+                }
+                if (!ignored.isEmpty()) {
+                    throw new IllegalStateException("httpClient(..) conflicts with " + String.join(", ", ignored)
+                            + ": they configure the default transport; set them on your HttpClient instead");
+                }
+            }
         }
 
         /**
@@ -590,7 +760,7 @@ public final class WeComClient implements AutoCloseable {
 
         /**
          * @return the client
-         * @throws IllegalStateException naming the missing option
+         * @throws IllegalStateException naming the missing option, or the options that conflict
          */
         public WeComClient build() {
             if (corpId == null) {
@@ -618,6 +788,7 @@ public final class WeComClient implements AutoCloseable {
 
         /** One transport (one connection pool), store, executor, listener and clock for the clients it serves. */
         private ClientRuntime runtime() {
+            checkTransportOptions();
             if (tokenStore == null) {
                 tokenStore = new InMemoryTokenStore(clock);
             }
@@ -626,7 +797,7 @@ public final class WeComClient implements AutoCloseable {
             }
             HttpTransport transport = httpClient != null
                     ? new JdkHttpClientTransport(httpClient)
-                    : new SocketTransport(baseUrl, connectTimeout);
+                    : new SocketTransport(baseUrl, connectTimeout, proxyConfig(), sslContext);
             return new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
                     requestTimeout, retryPolicy, sleeper, Events.of(listener), clock, refreshExecutor, tokenStore,
                     tokenRefreshAhead, tokenExpiryMargin, miniProgramAppId));

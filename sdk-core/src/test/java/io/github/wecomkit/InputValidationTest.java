@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static io.github.wecomkit.testing.Payloads.CORP_ID;
 import static io.github.wecomkit.testing.Payloads.SECRET;
 import static io.github.wecomkit.testing.Payloads.TOKEN_1;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,9 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.wecomkit.testing.Payloads;
+import io.github.wecomkit.testing.TestCa;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -184,7 +189,103 @@ class InputValidationTest {
                 Arguments.of("corpIds == null",
                         (Consumer<WeComClient.Builder>) b -> b.acceptedCorpIds((String[]) null)),
                 Arguments.of("tokenRefreshAhead == null",
-                        (Consumer<WeComClient.Builder>) b -> b.tokenRefreshAhead(null)));
+                        (Consumer<WeComClient.Builder>) b -> b.tokenRefreshAhead(null)),
+                Arguments.of("proxy host == null", (Consumer<WeComClient.Builder>) b -> b.proxy(null, 3128)),
+                Arguments.of("proxy username == null",
+                        (Consumer<WeComClient.Builder>) b -> b.proxyCredentials(null, "p")),
+                Arguments.of("proxy password == null",
+                        (Consumer<WeComClient.Builder>) b -> b.proxyCredentials("u", null)),
+                Arguments.of("proxySelector == null", (Consumer<WeComClient.Builder>) b -> b.proxySelector(null)),
+                Arguments.of("sslContext == null", (Consumer<WeComClient.Builder>) b -> b.sslContext(null)));
+    }
+
+    // --- proxy and TLS options ---
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badValues")
+    void builder_whenProxyHostIsBad_rejectsIt(String what, String value, String rule) {
+        assertRejected("proxy host", rule, () -> WeComClient.builder().proxy(value, 3128));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://" + MARK + ":3128", MARK + ".corp/", "user@" + MARK, MARK + " corp"})
+    void builder_whenProxyHostIsAUrl_rejectsItWithoutShowingIt(String value) {
+        assertRejected("proxy host", "not a URL", () -> WeComClient.builder().proxy(value, 3128));
+    }
+
+    @Test
+    void builder_whenProxyHostIncludesThePort_saysToPassItApart() {
+        assertRejected("proxy host", "must not include the port",
+                () -> WeComClient.builder().proxy(MARK + ".corp:3128", 3128));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"egress.corp.example", "10.0.0.5", "::1", "[fd00::5]"})
+    void builder_acceptsProxyHostNamesAndAddresses(String host) {
+        // an IPv6 literal has colons, yet names no port
+        assertDoesNotThrow(() -> WeComClient.builder().corpId(CORP_ID).secret(SECRET).proxy(host, 3128).build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 65536})
+    void builder_whenProxyPortIsOutOfRange_rejectsItShowingTheValue(int port) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WeComClient.builder().proxy("proxy", port));
+        assertEquals("proxy port must be between 1 and 65535: " + port, e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badValues")
+    void builder_whenProxyUsernameIsBad_rejectsItWithoutShowingIt(String what, String value, String rule) {
+        assertRejected("proxy username", rule, () -> WeComClient.builder().proxyCredentials(value, "p"));
+    }
+
+    @Test
+    void builder_whenProxyCredentialsBreakBasicAuth_rejectsThemWithoutShowingThem() {
+        assertRejected("proxy username", "must not contain ':'",
+                () -> WeComClient.builder().proxyCredentials(MARK + ":x", "p"));
+        assertRejected("proxy password", "contains a control character at index 7",
+                () -> WeComClient.builder().proxyCredentials("u", MARK + "\r\nX-Injected: 1"));
+    }
+
+    static Stream<Arguments> conflictingTransportOptions() {
+        HttpClient http = HttpClient.newHttpClient();
+        return Stream.of(
+                Arguments.of("proxy(..) and systemProxy() conflict",
+                        (Consumer<WeComClient.Builder>) b -> b.proxy("p", 1).systemProxy()),
+                Arguments.of("proxy(..) and proxySelector(..) conflict",
+                        (Consumer<WeComClient.Builder>) b -> b.proxy("p", 1)
+                                .proxySelector(ProxySelector.of(null))),
+                Arguments.of("proxySelector(..) and systemProxy() conflict",
+                        (Consumer<WeComClient.Builder>) b -> b.systemProxy()
+                                .proxySelector(ProxySelector.of(null))),
+                Arguments.of("proxyCredentials(..) needs a proxy",
+                        (Consumer<WeComClient.Builder>) b -> b.proxyCredentials("u", "p")),
+                Arguments.of("httpClient(..) conflicts with proxy(..), proxyCredentials(..)",
+                        (Consumer<WeComClient.Builder>) b -> b.httpClient(http).proxy("p", 1)
+                                .proxyCredentials("u", "p")),
+                Arguments.of("httpClient(..) conflicts with systemProxy()",
+                        (Consumer<WeComClient.Builder>) b -> b.httpClient(http).systemProxy()),
+                Arguments.of("httpClient(..) conflicts with sslContext(..)",
+                        (Consumer<WeComClient.Builder>) b -> b.httpClient(http)
+                                .sslContext(TestCa.get().clientContext())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("conflictingTransportOptions")
+    void build_whenTransportOptionsConflict_throwsIllegalStateNamingThem(String message,
+                                                                        Consumer<WeComClient.Builder> set) {
+        WeComClient.Builder b = WeComClient.builder().corpId(CORP_ID).secret(SECRET);
+        set.accept(b);
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @Test
+    void builder_whenSslContextIsNotInitialised_rejectsIt() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WeComClient.builder().sslContext(SSLContext.getInstance("TLS")));
+        assertEquals("sslContext is not initialised: call its init(..) first", e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")

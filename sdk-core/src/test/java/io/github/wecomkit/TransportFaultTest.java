@@ -396,13 +396,19 @@ class TransportFaultTest {
     @EnumSource(Transport.class)
     void login_whenConnectionRefused_retriesUpToThePolicyBecauseNothingWasSent(Transport transport)
             throws IOException {
+        int port = closedPort();
         WeComTransportException e = assertThrows(WeComTransportException.class,
-                () -> client(transport, "http://127.0.0.1:" + closedPort()).login(CODE));
+                () -> client(transport, "http://127.0.0.1:" + port).login(CODE));
 
         assertFalse(e.mayHaveReachedWeCom());
         assertTrue(e.retryable());
         assertEquals("miniprogram/jscode2session", e.api());
-        assertTrue(e.getMessage().contains("could not connect"), e.getMessage());
+        // what was tried, how often, and what to check
+        assertTrue(e.getMessage().startsWith("WeCom call failed after " + (1 + MAX_RETRIES) + " attempts: could not"
+                + " connect to 127.0.0.1:" + port + " ("), e.getMessage());
+        assertTrue(e.getMessage().contains("ConnectException"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; check the network, a firewall, or the baseUrl and proxy settings:"
+                + " api=miniprogram/jscode2session"), e.getMessage());
         assertNoSecrets(e);
         assertWaitsWithinPolicy(MAX_RETRIES);
     }

@@ -2,8 +2,9 @@ package io.github.wecomkit.error;
 
 /**
  * The call did not get an answer from WeCom: connection refused or reset, a timeout, or an HTTP error status
- * such as a 502 from a proxy. {@link #retryable()} is always {@code true}; {@link #mayHaveReachedWeCom()} says
- * whether WeCom may have processed the request (which matters for single-use login codes).
+ * such as a 502 from a proxy. {@link #retryable()} is {@code true} except for a proxy that refuses this client
+ * ({@link WeComProxyException}); {@link #mayHaveReachedWeCom()} says whether WeCom may have processed the request
+ * (which matters for single-use login codes). The message names the host and port tried and the likely fix.
  *
  * <pre>{@code
  * catch (WeComTransportException e) {
@@ -27,7 +28,20 @@ public class WeComTransportException extends WeComException {
      */
     public WeComTransportException(String message, String api, int httpStatus, boolean mayHaveReachedWeCom,
                                    Throwable cause) {
-        super(message + ": api=" + api + (httpStatus > 0 ? ", httpStatus=" + httpStatus : ""), cause, true);
+        this(message, api, httpStatus, mayHaveReachedWeCom, true, cause);
+    }
+
+    /**
+     * @param message             what failed (no secret, no token)
+     * @param api                 the API path
+     * @param httpStatus          the HTTP status received, or 0 if none
+     * @param mayHaveReachedWeCom whether the request may have been processed
+     * @param retryable           whether calling again later can succeed without a configuration change
+     * @param cause               the I/O failure, or {@code null}
+     */
+    protected WeComTransportException(String message, String api, int httpStatus, boolean mayHaveReachedWeCom,
+                                      boolean retryable, Throwable cause) {
+        super(message + ": api=" + api + (httpStatus > 0 ? ", httpStatus=" + httpStatus : ""), cause, retryable);
         this.api = api;
         this.httpStatus = httpStatus;
         this.mayHaveReachedWeCom = mayHaveReachedWeCom;
@@ -38,7 +52,7 @@ public class WeComTransportException extends WeComException {
         return api;
     }
 
-    /** @return the HTTP status received, or 0 when no response arrived */
+    /** @return the HTTP status received (from a proxy, for a {@link WeComProxyException}), or 0 when none */
     public int httpStatus() {
         return httpStatus;
     }

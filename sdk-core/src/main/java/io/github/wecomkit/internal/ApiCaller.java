@@ -116,17 +116,18 @@ public final class ApiCaller {
             long sent = System.nanoTime();
             HttpTransport.Response response;
             try {
-                response = transport.send(method, url, body, requestTimeout);
+                response = transport.send(method, url, body, requestTimeout, resend == Resend.IDEMPOTENT);
             } catch (TransportFailure failure) {
                 events.apiCall(api, owner, attempt, Outcome.TRANSPORT_ERROR, 0, 0, System.nanoTime() - sent);
-                boolean mayRetry = resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent();
+                boolean mayRetry = failure.retryable()
+                        && (resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent());
                 if (mayRetry && waitBeforeRetry(api, attempt, start, Reason.TRANSPORT)) {
                     LOG.debug("{} /cgi-bin/{} failed, retrying: {}, attempt={}", method, api, failure.getMessage(),
                             attempt);
                     continue;
                 }
-                WeComTransportException e = new WeComTransportException("WeCom call failed: " + failure.getMessage(),
-                        api, 0, failure.requestMayHaveBeenSent(), failure.getCause());
+                // names the host and port (and proxy) tried, the attempts and the likely fix
+                WeComTransportException e = failure.toException(api, attempt);
                 logFailure("{} /cgi-bin/{} failed: {}, attempts={}", method, api, failure.getMessage(), attempt);
                 throw e;
             }
