@@ -21,6 +21,7 @@ public final class FakeApp {
     private final long agentId;
     private final Set<String> hidden = ConcurrentHashMap.newKeySet();
     private volatile boolean miniProgram = true;
+    private volatile boolean thirdParty;
 
     FakeApp(FakeCorp corp, String secret, long agentId) {
         this.corp = corp;
@@ -84,6 +85,15 @@ public final class FakeApp {
             hidden.remove(key(id));
         }
         return this;
+    }
+
+    /** A provider's app installed in this corp: {@code user/get} answers the userid in place of the name. */
+    void thirdParty(boolean thirdParty) {
+        this.thirdParty = thirdParty;
+    }
+
+    boolean isThirdParty() {
+        return thirdParty;
     }
 
     boolean canSee(String userId) {

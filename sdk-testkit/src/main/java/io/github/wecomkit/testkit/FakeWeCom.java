@@ -97,8 +97,8 @@ public final class FakeWeCom implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final FakeClock clock;
-    private final Duration tokenLifetime;
-    private final TokenBehaviour tokenBehaviour;
+    final Duration tokenLifetime;
+    final TokenBehaviour tokenBehaviour;
     private final int gettokenLimitPerMinute;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -113,6 +113,8 @@ public final class FakeWeCom implements AutoCloseable {
     private final List<String> sentMessages = new CopyOnWriteArrayList<>();
     private final AtomicLong nextMsgId = new AtomicLong(1);
     private final AtomicLong nextTokenSerial = new AtomicLong(1);
+    /** The provider (服务商) endpoints: suites, their tickets, installations, corp and provider tokens. */
+    private final FakeProvider provider = new FakeProvider(this);
 
     private FakeWeCom(Builder b) {
         this.clock = new FakeClock(b.clock);
@@ -435,6 +437,59 @@ public final class FakeWeCom implements AutoCloseable {
         return new CallbackSender(uri, crypto, corp.corpId(), corp.app().agentId(), clock, Duration.ofSeconds(5));
     }
 
+    // ---- service providers (服务商) -----------------------------------------------------------------------
+
+    /**
+     * Adds a provider's suite: a third-party app ({@code ww…}/{@code wx…}) or, for an id starting with {@code dk},
+     * a 代开发 template, whose customised apps take their tokens from {@code gettoken} with the permanent code as
+     * the secret. See {@link FakeSuite} for tickets, installs and the commands it pushes.
+     *
+     * @param suiteId     the suite id
+     * @param suiteSecret the suite secret
+     * @return the suite
+     * @throws IllegalArgumentException if the id or secret is blank, or the fake has that suite already
+     */
+    public FakeSuite addSuite(String suiteId, String suiteSecret) {
+        return provider.addSuite(suiteId, suiteSecret);
+    }
+
+    /**
+     * @param suiteId a suite added with {@link #addSuite}
+     * @return the suite
+     * @throws IllegalArgumentException if the fake has no such suite
+     */
+    public FakeSuite suite(String suiteId) {
+        return provider.suite(suiteId);
+    }
+
+    /**
+     * Sets the provider's own credentials for {@code service/get_provider_token}.
+     *
+     * @param providerCorpId the provider's corp id
+     * @param providerSecret the provider secret
+     */
+    public void provider(String providerCorpId, String providerSecret) {
+        provider.credentials(providerCorpId, providerSecret);
+    }
+
+    /**
+     * @param providerCorpId the provider's corp id, as set with {@link #provider(String, String)}
+     * @return the provider tokens currently valid
+     */
+    public List<String> liveProviderTokens(String providerCorpId) {
+        return provider.providerTokens().live(providerCorpId);
+    }
+
+    /** Takes a login code (single use): the code, or {@code null} if unknown or used. */
+    IssuedCode takeCode(String jsCode) {
+        return codes.remove(jsCode);
+    }
+
+    /** Revokes every token of one app (its authorisation was cancelled): they get 40014. */
+    void revokeTokens(FakeApp app) {
+        tokens.values().removeIf(t -> t.app == app);
+    }
+
     /** @return the JSON bodies {@code message/send} accepted, oldest first, unmodifiable */
     public List<String> sentMessages() {
         return List.copyOf(sentMessages);
@@ -539,7 +594,8 @@ public final class FakeWeCom implements AutoCloseable {
                 answer = messageSend(exchange, query, body);
                 break;
             default:
-                throw new IllegalStateException("unhandled " + api);
+                answer = provider.serve(api, exchange, query, body);
+                break;
         }
         WeComReplies.sendJson(exchange, answer);
     }
@@ -577,7 +633,7 @@ public final class FakeWeCom implements AutoCloseable {
      * WeCom's rule: within a token's validity gettoken answers the same token and restarts its validity; after
      * its expiry (or a revocation) a new one. With {@link TokenBehaviour#NEW_EVERY_CALL}, always a new one.
      */
-    private IssuedToken issueToken(FakeApp app) {
+    IssuedToken issueToken(FakeApp app) {
         synchronized (currentTokens) {
             Instant now = clock.instant();
             IssuedToken current = currentTokens.get(app);
@@ -655,6 +711,9 @@ public final class FakeWeCom implements AutoCloseable {
         }
         Map<String, Object> answer = WeComReplies.ok();
         answer.putAll(member.get().toUserGetFields());
+        if (token.app.isThirdParty()) {
+            answer.put("name", member.get().userId()); // WeCom gives third-party apps the userid, not the name
+        }
         return answer;
     }
 
@@ -724,7 +783,7 @@ public final class FakeWeCom implements AutoCloseable {
         return (Map<String, Object>) checked;
     }
 
-    private Map<String, Object> error(HttpExchange exchange, int errcode) {
+    Map<String, Object> error(HttpExchange exchange, int errcode) {
         return WeComReplies.error(errcode, exchange.getRemoteAddress().getAddress().getHostAddress(), clock.instant());
     }
 
@@ -750,7 +809,7 @@ public final class FakeWeCom implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static final class IssuedToken {
+    static final class IssuedToken {
         final String value;
         final FakeApp app;
         volatile Instant expiresAt;
@@ -764,7 +823,7 @@ public final class FakeWeCom implements AutoCloseable {
         }
     }
 
-    private static final class IssuedCode {
+    static final class IssuedCode {
         final String corpId;
         final String userId;
         final Instant issuedAt;
