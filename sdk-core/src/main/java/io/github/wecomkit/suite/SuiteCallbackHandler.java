@@ -127,7 +127,10 @@ public final class SuiteCallbackHandler implements AutoCloseable {
         CallbackEvent event = callback.decrypt(msgSignature, timestamp, nonce, body);
         boolean command = event.field("InfoType").isPresent();
         String answer = command ? SUCCESS : "";
-        String key = CallbackDeduplicator.keyOf(event);
+        // Across corps on one data URL, two members with one userid may act in the same second: the receiver
+        // is part of the key.
+        String key = event.field("ToUserName").map(String::strip).orElse(suite.suiteId()) + "|"
+                + CallbackDeduplicator.keyOf(event);
         if (command && !event.field("SuiteId").map(String::strip).orElse("").equals(suite.suiteId())) {
             LOG.warn("ignored a command of another suite: expected suiteId={}, got suiteId={}, infoType={}",
                     suite.suiteId(), event.field("SuiteId").orElse(""), event.field("InfoType").orElse(""));
