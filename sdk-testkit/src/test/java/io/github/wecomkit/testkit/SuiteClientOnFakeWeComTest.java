@@ -70,6 +70,7 @@ class SuiteClientOnFakeWeComTest {
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
     private final List<AuthInfo> changed = new CopyOnWriteArrayList<>();
     private final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    private final List<io.github.wecomkit.callback.CallbackEvent> dataEvents = new CopyOnWriteArrayList<>();
     private FakeWeCom wecom;
     private FakeSuite fakeSuite;
     private InMemoryPermanentCodeStore codes;
@@ -114,8 +115,9 @@ class SuiteClientOnFakeWeComTest {
     private SuiteEndpoint endpoint(SuiteClient suite, Executor executor) {
         SuiteCallbackHandler handler = SuiteCallbackHandler.builder().suite(suite)
                 .callback(WeComCallback.builder().token(CALLBACK_TOKEN).encodingAesKey(AES_KEY)
-                        .receiveIds(suite.suiteId()).clock(wecom.clock()).build())
+                        .receiveIds(suite.suiteId()).moreReceiveIds(suite::isAuthorized).clock(wecom.clock()).build())
                 .executor(executor)
+                .onEvent(dataEvents::add)
                 .onInstalled(installed::add)
                 .onCancelled(cancelled::add)
                 .onAuthChanged(changed::add)
@@ -536,6 +538,54 @@ class SuiteClientOnFakeWeComTest {
         suite.login(code);
         assertThrows(InvalidCodeException.class, () -> suite.login(code));
         assertEquals(2, wecom.calls(FakeApi.SERVICE_JSCODE2SESSION));
+    }
+
+    @Test
+    void dataEvents_ofAuthorisedCorps_reachTheApplication_andOthersAreRefused() {
+        fake(TokenBehaviour.SAME_WITHIN_VALIDITY, SUITE);
+        SuiteClient suite = suite();
+        SuiteEndpoint endpoint = endpoint(suite, Runnable::run);
+        fakeSuite.pushTicket();
+        installThroughLink(suite, CORP_A, PermanentCodeApi.V2);
+        CallbackSender corpA = wecom.callbackSender(endpoint.url(), CALLBACK_TOKEN, AES_KEY, CORP_A);
+        CallbackSender corpC = wecom.callbackSender(endpoint.url(), CALLBACK_TOKEN, AES_KEY, CORP_C);
+
+        CallbackSender.CallbackResponse answer = corpA.sendSubscribe("zhangsan");
+        assertEquals(200, answer.status());
+        assertEquals("", answer.body(), "a data event is answered with an empty body");
+        assertEquals(200, corpA.sendSubscribe("zhangsan").status()); // WeCom's retry: not handed on twice
+        assertEquals(1, dataEvents.size());
+        assertEquals("zhangsan", ((io.github.wecomkit.callback.SubscribeEvent) dataEvents.get(0)).fromUserName());
+        assertEquals(400, corpC.sendSubscribe("wangwu").status(), "a corp that has not authorised the suite");
+        assertEquals(1, dataEvents.size());
+    }
+
+    @Test
+    void ticketStoreDown_answersAnError_andWeComsRetryIsHandledOnceItIsBack() {
+        fake(TokenBehaviour.SAME_WITHIN_VALIDITY, SUITE);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        InMemorySuiteTicketStore memory = new InMemorySuiteTicketStore(wecom.clock());
+        io.github.wecomkit.suite.SuiteTicketStore flaky = new io.github.wecomkit.suite.SuiteTicketStore() {
+            @Override
+            public boolean offer(io.github.wecomkit.suite.SuiteTicket ticket) {
+                if (down.get()) {
+                    throw new IllegalStateException("store down");
+                }
+                return memory.offer(ticket);
+            }
+
+            @Override
+            public java.util.Optional<io.github.wecomkit.suite.SuiteTicket> newest(String suiteId) {
+                return memory.newest(suiteId);
+            }
+        };
+        SuiteClient suite = closeLater(suiteBuilder(SUITE).ticketStore(flaky).build());
+        SuiteEndpoint endpoint = endpoint(suite, Runnable::run);
+        FakeSuite.Push push = fakeSuite.pushTicket();
+        assertEquals(500, push.answer().status());
+        down.set(false);
+        assertEquals("success", push.redeliverTo(endpoint.url()).body());
+        assertFalse(suite.preAuthCode().value().isEmpty());
     }
 
     /** A clock a test moves by hand, for a client whose clock differs from WeCom's. */
