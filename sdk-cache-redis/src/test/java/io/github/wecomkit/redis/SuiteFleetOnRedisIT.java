@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.github.wecomkit.RetryPolicy;
 import io.github.wecomkit.callback.WeComCallback;
 import io.github.wecomkit.suite.CorpNotAuthorizedException;
@@ -25,22 +23,12 @@ import io.github.wecomkit.token.TokenStatus;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -146,7 +134,7 @@ class SuiteFleetOnRedisIT {
     /** One instance of the provider's backend: its own Redis connections, SuiteClient and command URL. */
     private final class Instance {
         final SuiteClient suite;
-        final CommandUrl commandUrl;
+        final CommandEndpoint commandUrl;
 
         Instance() {
             // 2 s command timeouts: exact counts must not depend on a starved build machine's Redis latency.
@@ -168,7 +156,7 @@ class SuiteFleetOnRedisIT {
                     .onInstalled(installed::add).onCancelled(cancelled::add)
                     .onFailure((event, e) -> failures.add(e))
                     .build();
-            commandUrl = closeLater(new CommandUrl(handler));
+            commandUrl = closeLater(new CommandEndpoint(handler));
         }
     }
 
@@ -323,64 +311,5 @@ class SuiteFleetOnRedisIT {
         wecom.advance(SuiteClient.AUTHORIZATION_RECHECK);
         assertThrows(CorpNotAuthorizedException.class, () -> fleet.get(1).suite.corp(CORP_A));
         assertEquals("lisi", fleet.get(1).suite.corp(CORP_B).getUser("lisi").userId());
-    }
-
-    /** A command URL on the JDK's HTTP server in front of a handler. */
-    private static final class CommandUrl implements AutoCloseable {
-        private final HttpServer server;
-        private final ExecutorService threads = Executors.newCachedThreadPool();
-        private final SuiteCallbackHandler handler;
-
-        CommandUrl(SuiteCallbackHandler handler) {
-            this.handler = handler;
-            try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/command", this::serve);
-            server.setExecutor(threads);
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/command";
-        }
-
-        private void serve(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                Map<String, String> q = new HashMap<>();
-                for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
-                    int eq = pair.indexOf('=');
-                    q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-                String body;
-                try (InputStream in = exchange.getRequestBody()) {
-                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-                int status = 200;
-                String answer;
-                try {
-                    answer = handler.handle(q.get("msg_signature"), q.get("timestamp"), q.get("nonce"), body);
-                } catch (RuntimeException e) {
-                    status = 500;
-                    answer = e.getClass().getSimpleName();
-                }
-                byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-                if (bytes.length > 0) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(bytes);
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-            threads.shutdownNow();
-            handler.close();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.wecomkit.testkit;
+package io.github.wecomkit.redis;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +17,9 @@ import io.github.wecomkit.suite.SuiteClient;
 import io.github.wecomkit.suite.SuiteSession;
 import io.github.wecomkit.suite.SuiteTicket;
 import io.github.wecomkit.testing.LogCapture;
+import io.github.wecomkit.testkit.FakeApi;
+import io.github.wecomkit.testkit.FakeSuite;
+import io.github.wecomkit.testkit.FakeWeCom;
 import io.github.wecomkit.token.InMemoryTokenStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,7 +97,7 @@ class SuiteSecretsNeverLeakTest {
                         .onEvent(e -> outputs.add("event " + e))
                         .onFailure((CallbackEvent e, RuntimeException x) -> asyncFailures.add(x))
                         .build();
-                try (SuiteEndpoint endpoint = SuiteEndpoint.start(handler)) {
+                try (CommandEndpoint endpoint = new CommandEndpoint(handler)) {
                     fake.commandUrl(endpoint.url(), TOKEN, AES_KEY);
                     run(wecom, fake, suite, codes, tickets);
                     outputs.add(handler.toString());
