@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * that expire on the fake's clock (42001) or are revoked (40014), wrong secrets (40001), unknown corps (40013), single-use login codes
  * that expire after five minutes (40029), members outside the app's visible range (60011) or unknown (60111),
  * a {@code gettoken} frequency limit (45009), and error bodies and headers shaped like WeCom's. It can also
- * send signed, encrypted callbacks to a backend's callback URL ({@link #callbackSender}).
+ * send signed, encrypted callbacks to a backend's callback URL ({@link #callbackSender}), and serve a service
+ * provider's endpoints (suite tokens, installations, corp tokens, the provider login) for a suite added with
+ * {@link #addSuite}, which pushes the suite's commands to its command URL ({@link FakeSuite}).
  *
  * <pre>{@code
  * try (FakeWeCom wecom = FakeWeCom.start()) {
