@@ -52,6 +52,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SuiteFleetOnRedisIT {
     private static final String SUITE = "wwsuite0000000001";
     private static final String SUITE_SECRET = "fleet-suite-secret-0123456789abcdefghijklmnop";
+    private static final String TEMPLATE = "dktemplate00000001";
     private static final String CORP_A = "wwcorpa000000001";
     private static final String CORP_B = "wwcorpb000000002";
     private static final String CALLBACK_TOKEN = "suiteCallbackToken";
@@ -137,6 +138,10 @@ class SuiteFleetOnRedisIT {
         final CommandEndpoint commandUrl;
 
         Instance() {
+            this(SUITE);
+        }
+
+        Instance(String suiteId) {
             // 2 s command timeouts: exact counts must not depend on a starved build machine's Redis latency.
             RedisTokenStore tokens = closeLater(RedisTokenStore.builder().redisUri(server.uri()).clock(wecom.clock())
                     .commandTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(5)).build());
@@ -146,11 +151,12 @@ class SuiteFleetOnRedisIT {
                     .commandTimeout(Duration.ofSeconds(2)).build());
             RedisCallbackGuard guard = closeLater(RedisCallbackGuard.builder().redisUri(server.uri())
                     .commandTimeout(Duration.ofSeconds(2)).build());
-            suite = closeLater(SuiteClient.builder().suiteId(SUITE).suiteSecret(SUITE_SECRET).ticketStore(tickets)
+            suite = closeLater(SuiteClient.builder().suiteId(suiteId).suiteSecret(SUITE_SECRET).ticketStore(tickets)
+                    .customizedApp(suiteId.startsWith("dk"))
                     .permanentCodeStore(codes).tokenStore(tokens).baseUrl(wecom.baseUrl()).clock(wecom.clock())
                     .retryPolicy(RetryPolicy.none()).build());
             SuiteCallbackHandler handler = SuiteCallbackHandler.builder().suite(suite)
-                    .callback(WeComCallback.builder().token(CALLBACK_TOKEN).encodingAesKey(AES_KEY).receiveIds(SUITE)
+                    .callback(WeComCallback.builder().token(CALLBACK_TOKEN).encodingAesKey(AES_KEY).receiveIds(suiteId)
                             .clock(wecom.clock()).build())
                     .guard(guard).executor(Runnable::run)
                     .onInstalled(installed::add).onCancelled(cancelled::add)
@@ -238,6 +244,27 @@ class SuiteFleetOnRedisIT {
                 () -> fleet.stream().allMatch(i -> i.suite.suiteTokenStatus().state() == TokenStatus.State.FRESH));
         allAtOnce(fleet, THREADS_PER_INSTANCE, SuiteClient::preAuthCode);
         assertEquals(2, wecom.calls(FakeApi.GET_SUITE_TOKEN), "one refresh of the suite token for the fleet");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TokenBehaviour.class)
+    void customizedAppsOnAFleet_fetchEachCorpsTokenOnceWithGettoken(TokenBehaviour behaviour) throws Exception {
+        fake(behaviour);
+        FakeSuite template = wecom.addSuite(TEMPLATE, SUITE_SECRET);
+        List<Instance> fleet = List.of(new Instance(TEMPLATE), new Instance(TEMPLATE));
+        template.commandUrl(fleet.get(1).commandUrl.url(), CALLBACK_TOKEN, AES_KEY);
+        template.pushTicket();
+        for (String corp : List.of(CORP_A, CORP_B)) {
+            fleet.get(0).suite.install(template.authorize(corp), PermanentCodeApi.V2);
+        }
+        wecom.delayNext(FakeApi.GET_TOKEN, 5, Duration.ofMillis(50));
+        allAtOnce(fleet, THREADS_PER_INSTANCE, suite -> {
+            assertEquals("张三", suite.corp(CORP_A).getUser("zhangsan").name());
+            assertEquals("李四", suite.corp(CORP_B).getUser("lisi").name());
+        });
+        assertEquals(2, wecom.calls(FakeApi.GET_TOKEN), "one gettoken per customised app across the fleet");
+        assertEquals(0, wecom.calls(FakeApi.GET_CORP_TOKEN));
+        assertEquals(1, wecom.calls(FakeApi.GET_SUITE_TOKEN));
     }
 
     @ParameterizedTest
