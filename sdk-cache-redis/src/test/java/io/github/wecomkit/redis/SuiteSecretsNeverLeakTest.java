@@ -10,7 +10,6 @@ import io.github.wecomkit.suite.AuthType;
 import io.github.wecomkit.suite.InMemoryPermanentCodeStore;
 import io.github.wecomkit.suite.InMemorySuiteTicketStore;
 import io.github.wecomkit.suite.Installation;
-import io.github.wecomkit.suite.PermanentCodeApi;
 import io.github.wecomkit.suite.PreAuthCode;
 import io.github.wecomkit.suite.SuiteCallbackHandler;
 import io.github.wecomkit.suite.SuiteClient;
