@@ -3,9 +3,10 @@ package io.github.wecomkit.redis;
 import io.github.wecomkit.error.WeComException;
 
 /**
- * Redis did not answer a {@link RedisTokenStore} command in time, or could not be reached. Callers of
- * {@code WeComClient} never see it: the client catches it, serves in-process tokens, and returns to the store when
- * Redis answers again. It reaches code that calls the store directly.
+ * Redis did not answer a store's command in time, or could not be reached. Callers of {@code WeComClient} never
+ * see it for a {@link RedisTokenStore}: the client catches it, serves in-process tokens, and returns to the store
+ * when Redis answers again. It reaches code that calls a store directly, and the callers of {@code SuiteClient}
+ * when its ticket or permanent-code store is down (there is no in-process stand-in for a shared ticket or code).
  *
  * <pre>{@code
  * try {

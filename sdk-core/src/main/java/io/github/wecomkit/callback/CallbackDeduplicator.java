@@ -38,7 +38,7 @@ import java.util.Objects;
  * instances, or after the size bound evicts a key early, a duplicate can still pass, so side effects should stay
  * idempotent. Thread-safe.
  */
-public final class CallbackDeduplicator {
+public final class CallbackDeduplicator implements CallbackGuard {
     /** Long enough to cover WeCom's three attempts with their 5-second timeouts, many times over. */
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
     /** Bounds memory at a few MiB even under a burst of distinct events. */
@@ -87,6 +87,7 @@ public final class CallbackDeduplicator {
      * @param key any identifier of a callback
      * @return {@code true} the first time this key is seen within the window
      */
+    @Override
     public boolean firstSeen(String key) {
         Objects.requireNonNull(key, "key == null");
         return seen.asMap().putIfAbsent(key, Boolean.TRUE) == null;
@@ -104,6 +105,7 @@ public final class CallbackDeduplicator {
     /**
      * @param key a key passed to {@link #firstSeen(String)} before
      */
+    @Override
     public void forget(String key) {
         Objects.requireNonNull(key, "key == null");
         seen.invalidate(key);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ public final class WeComCallback {
     private final String token;
     private final CallbackCipher cipher;
     private final List<String> receiveIds;
+    private final Predicate<String> moreReceiveIds;
     private final Clock clock;
     private final Random random;
     private final int maxBodyBytes;
@@ -69,6 +71,7 @@ public final class WeComCallback {
         this.token = builder.token;
         this.cipher = new CallbackCipher(aesKey);
         this.receiveIds = List.copyOf(builder.receiveIds);
+        this.moreReceiveIds = builder.moreReceiveIds;
         this.clock = builder.clock;
         this.random = builder.random != null ? builder.random : new SecureRandom();
         this.maxBodyBytes = builder.maxBodyBytes;
@@ -182,7 +185,8 @@ public final class WeComCallback {
         }
         checkFreshness(timestamp);
         CallbackCipher.Decrypted decrypted = cipher.decrypt(encrypted);
-        if (!receiveIds.contains(decrypted.receiveId())) {
+        if (!receiveIds.contains(decrypted.receiveId())
+                && (moreReceiveIds == null || !moreReceiveIds.test(decrypted.receiveId()))) {
             throw new CallbackException(Reason.WRONG_RECEIVE_ID, "the message is addressed to receive id "
                     + describeReceiveId(decrypted.receiveId()) + ", expected one of " + receiveIds
                     + "; a provider's create_auth may carry the provider's corp id, so configure it too");
@@ -255,6 +259,7 @@ public final class WeComCallback {
         private String token;
         private String encodingAesKey;
         private final Set<String> receiveIds = new LinkedHashSet<>();
+        private Predicate<String> moreReceiveIds;
         private Clock clock = Clock.systemUTC();
         private Random random;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -312,6 +317,20 @@ public final class WeComCallback {
             }
             receiveIds.clear();
             receiveIds.addAll(ids);
+            return this;
+        }
+
+        /**
+         * Accepts, besides the {@link #receiveIds(String, String...) receive ids}, every receive id this test
+         * accepts, asked per message once the signature has been checked. For a receiver whose ids change at run
+         * time: a provider's data callback URL gets the events of every corp that authorised the suite, addressed
+         * to that corp's id ({@code suite::isAuthorized}).
+         *
+         * @param accepted says whether a decrypted message's receive id is acceptable; must be thread-safe
+         * @return this builder
+         */
+        public Builder moreReceiveIds(Predicate<String> accepted) {
+            this.moreReceiveIds = Objects.requireNonNull(accepted, "accepted == null");
             return this;
         }
 

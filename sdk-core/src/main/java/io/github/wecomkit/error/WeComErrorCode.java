@@ -47,6 +47,8 @@ public enum WeComErrorCode {
     FREQUENCY_LIMITED(45009, Retry.AFTER_WAIT, Kind.RATE_LIMITED,
             "API frequency limit; a minute-level block lasts 60 s, an hour-level block 60 min"),
     CONCURRENCY_LIMITED(45033, Retry.AFTER_WAIT, Kind.RATE_LIMITED, "API concurrency limit; back off and lower concurrency"),
+    INVALID_REQUEST_BODY(47001, Retry.NEVER, Kind.PLAIN,
+            "the request body is not the JSON the API expects (e.g. form fields where a JSON body is due)"),
     API_NOT_AUTHORIZED(48001, Retry.NEVER, Kind.PLAIN, "API not authorized for this app"),
     API_FORBIDDEN(48002, Retry.NEVER, Kind.API_FORBIDDEN,
             "API forbidden for this app, e.g. a mini-program notice sent by an app not bound to a mini-program"),

@@ -32,15 +32,20 @@ public final class CallbackSender {
     private final URI url;
     private final WeComCallback crypto;
     private final String corpId;
-    private final long agentId;
+    private final String agentId;
     private final Clock clock;
     private final Duration timeout;
     private final HttpClient http;
 
     CallbackSender(URI url, WeComCallback crypto, String corpId, long agentId, Clock clock, Duration timeout) {
+        this(url, crypto, corpId, Long.toString(agentId), clock, timeout);
+    }
+
+    /** A sender whose envelope names {@code toUserName} (a suite id for commands) and {@code agentId} ("" for none). */
+    CallbackSender(URI url, WeComCallback crypto, String toUserName, String agentId, Clock clock, Duration timeout) {
         this.url = url;
         this.crypto = crypto;
-        this.corpId = corpId;
+        this.corpId = toUserName;
         this.agentId = agentId;
         this.clock = clock;
         this.timeout = timeout;

@@ -27,6 +27,7 @@ public final class FakeApp {
     private final Set<String> hidden = ConcurrentHashMap.newKeySet();
     private volatile boolean miniProgram = true;
     private volatile boolean createdBeforePrivacyChange;
+    private volatile boolean thirdParty;
 
     FakeApp(FakeCorp corp, String secret, long agentId) {
         this.corp = corp;
@@ -108,6 +109,15 @@ public final class FakeApp {
     /** @return whether {@code user/get} returns the restricted fields to this app */
     public boolean isCreatedBeforePrivacyChange() {
         return createdBeforePrivacyChange;
+    }
+
+    /** A provider's app installed in this corp: {@code user/get} answers the userid in place of the name. */
+    void thirdParty(boolean thirdParty) {
+        this.thirdParty = thirdParty;
+    }
+
+    boolean isThirdParty() {
+        return thirdParty;
     }
 
     boolean canSee(String userId) {

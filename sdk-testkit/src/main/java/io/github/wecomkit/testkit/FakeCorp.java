@@ -67,6 +67,11 @@ public final class FakeCorp {
         }
     }
 
+    /** Removes an app (a 代开发 customised app whose authorisation ended): its secret stops working. */
+    void removeApp(FakeApp app) {
+        apps.remove(app);
+    }
+
     /** @return the apps, unmodifiable */
     public List<FakeApp> apps() {
         return List.copyOf(apps);

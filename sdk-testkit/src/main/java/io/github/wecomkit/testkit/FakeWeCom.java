@@ -54,8 +54,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * fields WeCom withholds from apps created after 2022-06-20 ({@link FakeApp#createdBeforePrivacyChange(boolean)}).
  * {@code message/send} checks mini-program notices as WeCom does, drops duplicates within the duplicate check's
  * interval and records what it delivered ({@link #sentNotices()}). It can also send signed, encrypted callbacks to
- * a backend's callback URL ({@link #callbackSender}), and hand out the encrypted {@code wx.qy.*} payloads of the
- * sessions it issued ({@link #wxQy(String)}).
+ * a backend's callback URL ({@link #callbackSender}), hand out the encrypted {@code wx.qy.*} payloads of the
+ * sessions it issued ({@link #wxQy(String)}), and serve a service provider's endpoints (suite tokens,
+ * installations, corp tokens, the provider login) for a suite added with {@link #addSuite}, which pushes the
+ * suite's commands to its command URL ({@link FakeSuite}).
  *
  * <pre>{@code
  * try (FakeWeCom wecom = FakeWeCom.start()) {
@@ -105,8 +107,8 @@ public final class FakeWeCom implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final FakeClock clock;
-    private final Duration tokenLifetime;
-    private final TokenBehaviour tokenBehaviour;
+    final Duration tokenLifetime;
+    final TokenBehaviour tokenBehaviour;
     private final int gettokenLimitPerMinute;
     private final CrossCorpLookup crossCorpLookup;
     private final FakeMessages messages;
@@ -122,6 +124,8 @@ public final class FakeWeCom implements AutoCloseable {
     private final Map<FakeApi, AtomicInteger> calls = new EnumMap<>(FakeApi.class);
     private final Map<FakeApi, Deque<Fault>> faults = new EnumMap<>(FakeApi.class);
     private final AtomicLong nextTokenSerial = new AtomicLong(1);
+    /** The provider (服务商) endpoints: suites, their tickets, installations, corp and provider tokens. */
+    private final FakeProvider provider = new FakeProvider(this);
 
     private FakeWeCom(Builder b) {
         this.clock = new FakeClock(b.clock);
@@ -485,6 +489,59 @@ public final class FakeWeCom implements AutoCloseable {
         return new CallbackSender(uri, crypto, corp.corpId(), corp.app().agentId(), clock, Duration.ofSeconds(5));
     }
 
+    // ---- service providers (服务商) -----------------------------------------------------------------------
+
+    /**
+     * Adds a provider's suite: a third-party app ({@code ww…}/{@code wx…}) or, for an id starting with {@code dk},
+     * a 代开发 template, whose customised apps take their tokens from {@code gettoken} with the permanent code as
+     * the secret. See {@link FakeSuite} for tickets, installs and the commands it pushes.
+     *
+     * @param suiteId     the suite id
+     * @param suiteSecret the suite secret
+     * @return the suite
+     * @throws IllegalArgumentException if the id or secret is blank, or the fake has that suite already
+     */
+    public FakeSuite addSuite(String suiteId, String suiteSecret) {
+        return provider.addSuite(suiteId, suiteSecret);
+    }
+
+    /**
+     * @param suiteId a suite added with {@link #addSuite}
+     * @return the suite
+     * @throws IllegalArgumentException if the fake has no such suite
+     */
+    public FakeSuite suite(String suiteId) {
+        return provider.suite(suiteId);
+    }
+
+    /**
+     * Sets the provider's own credentials for {@code service/get_provider_token}.
+     *
+     * @param providerCorpId the provider's corp id
+     * @param providerSecret the provider secret
+     */
+    public void provider(String providerCorpId, String providerSecret) {
+        provider.credentials(providerCorpId, providerSecret);
+    }
+
+    /**
+     * @param providerCorpId the provider's corp id, as set with {@link #provider(String, String)}
+     * @return the provider tokens currently valid
+     */
+    public List<String> liveProviderTokens(String providerCorpId) {
+        return provider.providerTokens().live(providerCorpId);
+    }
+
+    /** Takes a login code (single use): the code, or {@code null} if unknown or used. */
+    IssuedCode takeCode(String jsCode) {
+        return codes.remove(jsCode);
+    }
+
+    /** Revokes every token of one app (its authorisation was cancelled): they get 40014. */
+    void revokeTokens(FakeApp app) {
+        tokens.values().removeIf(t -> t.app == app);
+    }
+
     /** @return the JSON bodies {@code message/send} delivered (of every type), oldest first, unmodifiable */
     public List<String> sentMessages() {
         return messages.sentJson();
@@ -620,7 +677,8 @@ public final class FakeWeCom implements AutoCloseable {
                 answer = messageSend(exchange, query, body);
                 break;
             default:
-                throw new IllegalStateException("unhandled " + api);
+                answer = provider.serve(api, exchange, query, body);
+                break;
         }
         if (fault != null && fault.drop == Drop.AFTER_PROCESSING) {
             return; // done, and the answer lost: handle() closes the connection unanswered
@@ -661,7 +719,7 @@ public final class FakeWeCom implements AutoCloseable {
      * WeCom's rule: within a token's validity gettoken answers the same token and restarts its validity; after
      * its expiry (or a revocation) a new one. With {@link TokenBehaviour#NEW_EVERY_CALL}, always a new one.
      */
-    private IssuedToken issueToken(FakeApp app) {
+    IssuedToken issueToken(FakeApp app) {
         synchronized (currentTokens) {
             Instant now = clock.instant();
             IssuedToken current = currentTokens.get(app);
@@ -747,6 +805,9 @@ public final class FakeWeCom implements AutoCloseable {
         }
         Map<String, Object> answer = WeComReplies.ok();
         answer.putAll(member.get().toUserGetFields(!token.app.isCreatedBeforePrivacyChange()));
+        if (token.app.isThirdParty()) {
+            answer.put("name", member.get().userId()); // WeCom gives third-party apps the userid, not the name
+        }
         return answer;
     }
 
@@ -782,7 +843,7 @@ public final class FakeWeCom implements AutoCloseable {
         return (Map<String, Object>) checked;
     }
 
-    private Map<String, Object> error(HttpExchange exchange, int errcode) {
+    Map<String, Object> error(HttpExchange exchange, int errcode) {
         return WeComReplies.error(errcode, exchange.getRemoteAddress().getAddress().getHostAddress(), clock.instant());
     }
 
@@ -808,7 +869,7 @@ public final class FakeWeCom implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static final class IssuedToken {
+    static final class IssuedToken {
         final String value;
         final FakeApp app;
         volatile Instant expiresAt;
@@ -822,7 +883,7 @@ public final class FakeWeCom implements AutoCloseable {
         }
     }
 
-    private static final class IssuedCode {
+    static final class IssuedCode {
         final String corpId;
         final String userId;
         final Instant issuedAt;
