@@ -706,17 +706,32 @@ public final class TokenManager implements AutoCloseable {
                 ticker.getAsLong() + REJECTED_TOKEN_COOLDOWN.toNanos(), true, clock.instant()
                 .plus(REJECTED_TOKEN_COOLDOWN));
         cooldown = c;
-        LOG.warn("WeCom rejected a token fetched moments ago: owner={}, errcode={}, api={}; the secret probably "
-                        + "belongs to an app that may not call this API; no new token is fetched until {}",
-                config.owner(), rejection.errcode(), rejection.api(), c.until);
+        LOG.warn("WeCom rejected a token fetched moments ago: owner={}, errcode={}, api={}; {}; no new token is"
+                        + " fetched until {}", config.owner(), rejection.errcode(), rejection.api(),
+                likelyCause(rejection.api()), c.until);
         return rejectedException(rejection, c);
     }
 
-    private static TokenRejectedException rejectedException(WeComApiException rejection, Cooldown c) {
+    private TokenRejectedException rejectedException(WeComApiException rejection, Cooldown c) {
         return new TokenRejectedException(rejection.errcode(), rejection.errmsg(), rejection.api(),
-                "WeCom rejected a token fetched moments ago, so the secret probably belongs to an app that may not"
-                        + " call this API (jscode2session needs the mini-program app's own secret); wecomkit fetches"
-                        + " no new token until " + c.until);
+                "WeCom rejected a token fetched moments ago, so " + likelyCause(rejection.api())
+                        + "; wecomkit fetches no new token until " + c.until);
+    }
+
+    /** What a rejected fresh token most likely means, for the kind of token and the API. */
+    private String likelyCause(String api) {
+        switch (config.kind()) {
+            case SUITE:
+                return "this suite may not call this API, or the API wants a corp token (suite.corp(corpId))"
+                        + " rather than the suite token";
+            case PROVIDER:
+                return "the provider token may not call this API";
+            default:
+                return api.endsWith("jscode2session")
+                        ? "the secret belongs to an app that may not call this API (jscode2session needs the secret"
+                                + " of the WeCom app the mini-program is associated with)"
+                        : "the secret probably belongs to an app that may not call this API";
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
