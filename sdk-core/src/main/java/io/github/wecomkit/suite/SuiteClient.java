@@ -12,13 +12,8 @@ import io.github.wecomkit.internal.ApiCaller.Resend;
 import io.github.wecomkit.internal.ApiReply;
 import io.github.wecomkit.internal.ClientRuntime;
 import io.github.wecomkit.internal.DaemonExecutors;
-import io.github.wecomkit.internal.Events;
-import io.github.wecomkit.internal.HttpTransport;
 import io.github.wecomkit.internal.Inputs;
 import io.github.wecomkit.internal.Internals;
-import io.github.wecomkit.internal.JdkHttpClientTransport;
-import io.github.wecomkit.internal.Options;
-import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
 import io.github.wecomkit.internal.TokenedCaller;
 import io.github.wecomkit.observe.TokenKind;
@@ -674,16 +669,13 @@ public final class SuiteClient implements AutoCloseable {
         private SuiteTicketStore ticketStore;
         private PermanentCodeStore permanentCodeStore;
         private TokenStore tokenStore;
-        private String baseUrl = WeComClient.DEFAULT_BASE_URL;
-        private Duration connectTimeout = WeComClient.DEFAULT_CONNECT_TIMEOUT;
-        private Duration requestTimeout = WeComClient.DEFAULT_REQUEST_TIMEOUT;
-        private HttpClient httpClient;
         private Clock clock = Clock.systemUTC();
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
-        private Duration tokenRefreshAhead = WeComClient.DEFAULT_TOKEN_REFRESH_AHEAD;
-        private Duration tokenExpiryMargin = WeComClient.DEFAULT_TOKEN_EXPIRY_MARGIN;
-        private WeComListener listener = WeComListener.NONE;
         private Executor refreshExecutor;
+        /**
+         * The transport, timeout, retry, token-margin and listener options, checked and built exactly as a
+         * {@link WeComClient}'s (one connection pool for the suite, its provider token and every corp).
+         */
+        private final WeComClient.Builder shared = WeComClient.builder();
         private String providerCorpId;
         private String providerSecret;
 
@@ -758,7 +750,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Options.baseUrl("baseUrl", baseUrl);
+            shared.baseUrl(baseUrl);
             return this;
         }
 
@@ -767,7 +759,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = Options.positive("connectTimeout", connectTimeout);
+            shared.connectTimeout(connectTimeout);
             return this;
         }
 
@@ -776,7 +768,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = Options.positive("requestTimeout", requestTimeout);
+            shared.requestTimeout(requestTimeout);
             return this;
         }
 
@@ -786,7 +778,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient == null");
+            shared.httpClient(httpClient);
             return this;
         }
 
@@ -796,6 +788,60 @@ public final class SuiteClient implements AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock == null");
+            shared.clock(clock);
+            return this;
+        }
+
+        /**
+         * Sends every call through an HTTP proxy with a fixed IP (the provider console's IP whitelist); see
+         * {@link WeComClient.Builder#proxy(String, int)}.
+         *
+         * @param host the proxy's host name or IP
+         * @param port its port
+         * @return this builder
+         */
+        public Builder proxy(String host, int port) {
+            shared.proxy(host, port);
+            return this;
+        }
+
+        /**
+         * @param username the proxy user; see {@link WeComClient.Builder#proxyCredentials(String, String)}
+         * @param password its password; never logged
+         * @return this builder
+         */
+        public Builder proxyCredentials(String username, String password) {
+            shared.proxyCredentials(username, password);
+            return this;
+        }
+
+        /**
+         * @param proxySelector chooses the proxy per call; see {@link WeComClient.Builder#proxySelector}
+         * @return this builder
+         */
+        public Builder proxySelector(java.net.ProxySelector proxySelector) {
+            shared.proxySelector(proxySelector);
+            return this;
+        }
+
+        /**
+         * Follows the JVM's {@code https.proxyHost}/{@code https.proxyPort} settings; see
+         * {@link WeComClient.Builder#systemProxy()}.
+         *
+         * @return this builder
+         */
+        public Builder systemProxy() {
+            shared.systemProxy();
+            return this;
+        }
+
+        /**
+         * @param sslContext the TLS trust for a private CA or an intercepting proxy; see
+         *                   {@link WeComClient.Builder#sslContext}
+         * @return this builder
+         */
+        public Builder sslContext(javax.net.ssl.SSLContext sslContext) {
+            shared.sslContext(sslContext);
             return this;
         }
 
@@ -804,7 +850,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
-            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
+            shared.retryPolicy(retryPolicy);
             return this;
         }
 
@@ -814,7 +860,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder tokenRefreshAhead(Duration refreshAhead) {
-            this.tokenRefreshAhead = Options.nonNegative("tokenRefreshAhead", refreshAhead);
+            shared.tokenRefreshAhead(refreshAhead);
             return this;
         }
 
@@ -824,7 +870,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder tokenExpiryMargin(Duration expiryMargin) {
-            this.tokenExpiryMargin = Options.nonNegative("tokenExpiryMargin", expiryMargin);
+            shared.tokenExpiryMargin(expiryMargin);
             return this;
         }
 
@@ -834,7 +880,7 @@ public final class SuiteClient implements AutoCloseable {
          * @return this builder
          */
         public Builder listener(WeComListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener == null");
+            shared.listener(listener);
             return this;
         }
 
@@ -888,12 +934,9 @@ public final class SuiteClient implements AutoCloseable {
             if (tokenStore == null) {
                 tokenStore = new InMemoryTokenStore(clock);
             }
-            Executor executor = refreshExecutor != null ? refreshExecutor : DaemonExecutors.TOKEN_REFRESH;
-            HttpTransport transport = httpClient != null ? new JdkHttpClientTransport(httpClient)
-                    : new SocketTransport(baseUrl, connectTimeout);
-            ClientRuntime runtime = new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
-                    requestTimeout, retryPolicy, ApiCaller.Sleeper.THREAD_SLEEP, Events.of(listener), clock,
-                    executor, tokenStore, tokenRefreshAhead, tokenExpiryMargin, null));
+            shared.tokenStore(tokenStore)
+                    .refreshExecutor(refreshExecutor != null ? refreshExecutor : DaemonExecutors.TOKEN_REFRESH);
+            ClientRuntime runtime = Internals.selfBuiltApps().runtime(shared);
             return new SuiteClient(this, runtime);
         }
 
