@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * An embeddable fake WeCom server for tests and demos, on the JDK's own HTTP server (nothing else on the
@@ -64,7 +65,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * once, when its first server starts: if an {@code HttpServer} ran in this JVM before, pass
  * {@code -Dsun.net.httpserver.nodelay=true} on the command line (e.g. in surefire's {@code argLine}) instead.
  *
- * <p>Thread-safe. State changes (corps, members, faults, the clock) take effect for the next request.
+ * <p>Thread-safe. State changes (corps, members, faults, the clock) take effect for the next request;
+ * {@link #reset()} puts everything back to a fresh fake on the same port.
  */
 public final class FakeWeCom implements AutoCloseable {
     /** How long a login code lives, as in WeCom. */
@@ -102,27 +104,16 @@ public final class FakeWeCom implements AutoCloseable {
     private final int gettokenLimitPerMinute;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private final Map<String, FakeCorp> corps = new ConcurrentHashMap<>();
-    private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
-    /** The token gettoken last issued per app (by secret), for the "same token within validity" rule. */
-    private final Map<FakeApp, IssuedToken> currentTokens = new ConcurrentHashMap<>();
-    private final Map<String, IssuedCode> codes = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Instant>> gettokenTimes = new HashMap<>();
-    private final Map<FakeApi, AtomicInteger> calls = new EnumMap<>(FakeApi.class);
-    private final Map<FakeApi, Deque<Fault>> faults = new EnumMap<>(FakeApi.class);
-    private final List<String> sentMessages = new CopyOnWriteArrayList<>();
-    private final AtomicLong nextMsgId = new AtomicLong(1);
-    private final AtomicLong nextTokenSerial = new AtomicLong(1);
+    /** Waiters of {@link #awaitCalls} wait here; it outlives {@link #reset()}, which wakes them. */
+    private final Object callsMonitor = new Object();
+    /** Everything a test can change. Replaced whole by {@link #reset()}; read once per request. */
+    private volatile State state = new State();
 
     private FakeWeCom(Builder b) {
-        this.clock = new FakeClock(b.clock);
+        this.clock = new FakeClock(b.clock, () -> state.clockOffset.get());
         this.tokenLifetime = b.tokenLifetime;
         this.tokenBehaviour = b.tokenBehaviour;
         this.gettokenLimitPerMinute = b.gettokenLimitPerMinute;
-        for (FakeApi api : FakeApi.values()) {
-            calls.put(api, new AtomicInteger());
-            faults.put(api, new ArrayDeque<>());
-        }
         int number = SERVER_NUMBER.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         ThreadFactory threads = r -> {
@@ -193,7 +184,7 @@ public final class FakeWeCom implements AutoCloseable {
             throw new IllegalArgumentException("corpId and secret must not be blank");
         }
         FakeCorp corp = new FakeCorp(corpId);
-        if (corps.putIfAbsent(corpId, corp) != null) {
+        if (state.corps.putIfAbsent(corpId, corp) != null) {
             throw new IllegalArgumentException("FakeWeCom has corp " + corpId + " already");
         }
         corp.addApp(secret);
@@ -209,7 +200,7 @@ public final class FakeWeCom implements AutoCloseable {
      */
     public FakeCorp corp(String corpId) {
         Objects.requireNonNull(corpId, "corpId == null");
-        FakeCorp corp = corps.get(corpId);
+        FakeCorp corp = state.corps.get(corpId);
         if (corp == null) {
             throw new IllegalArgumentException("FakeWeCom has no corp " + corpId + "; add it with addCorp");
         }
@@ -231,7 +222,7 @@ public final class FakeWeCom implements AutoCloseable {
         FakeMember member = corp.member(userId).orElseThrow(() -> new IllegalArgumentException(
                 "corp " + corpId + " has no member " + userId + "; add it with addMember"));
         String code = randomToken(24);
-        codes.put(code, new IssuedCode(corp.corpId(), member.userId(), clock.instant()));
+        state.codes.put(code, new IssuedCode(corp.corpId(), member.userId(), clock.instant()));
         return code;
     }
 
@@ -253,7 +244,7 @@ public final class FakeWeCom implements AutoCloseable {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("duration is negative: " + duration);
         }
-        clock.offset.accumulateAndGet(duration, Duration::plus);
+        state.clockOffset.accumulateAndGet(duration, Duration::plus);
     }
 
     /**
@@ -266,7 +257,7 @@ public final class FakeWeCom implements AutoCloseable {
     public int revokeTokens(String corpId) {
         Objects.requireNonNull(corpId, "corpId == null");
         int[] revoked = {0};
-        tokens.values().removeIf(t -> {
+        state.tokens.values().removeIf(t -> {
             boolean match = t.app.corp().corpId().equals(corpId);
             if (match && clock.instant().isBefore(t.expiresAt)) {
                 revoked[0]++;
@@ -284,7 +275,7 @@ public final class FakeWeCom implements AutoCloseable {
      */
     public boolean revokeToken(String accessToken) {
         Objects.requireNonNull(accessToken, "accessToken == null");
-        return tokens.remove(accessToken) != null;
+        return state.tokens.remove(accessToken) != null;
     }
 
     /**
@@ -296,7 +287,7 @@ public final class FakeWeCom implements AutoCloseable {
     public List<String> liveTokens(String corpId) {
         Instant now = clock.instant();
         List<IssuedToken> live = new ArrayList<>();
-        for (IssuedToken t : tokens.values()) {
+        for (IssuedToken t : state.tokens.values()) {
             if (t.app.corp().corpId().equals(corpId) && now.isBefore(t.expiresAt)) {
                 live.add(t);
             }
@@ -318,13 +309,13 @@ public final class FakeWeCom implements AutoCloseable {
      * @return the count
      */
     public int calls(FakeApi api) {
-        return calls.get(Objects.requireNonNull(api, "api == null")).get();
+        return state.calls.get(Objects.requireNonNull(api, "api == null")).get();
     }
 
     /** Sets every call counter back to zero. */
     public void resetCalls() {
-        synchronized (calls) {
-            calls.values().forEach(c -> c.set(0));
+        synchronized (callsMonitor) {
+            state.calls.values().forEach(c -> c.set(0));
         }
     }
 
@@ -342,13 +333,13 @@ public final class FakeWeCom implements AutoCloseable {
         Objects.requireNonNull(api, "api == null");
         Objects.requireNonNull(timeout, "timeout == null");
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (calls) {
-            while (calls.get(api).get() < count) {
+        synchronized (callsMonitor) {
+            while (state.calls.get(api).get() < count) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(calls, left);
+                TimeUnit.NANOSECONDS.timedWait(callsMonitor, left);
             }
             return true;
         }
@@ -404,8 +395,28 @@ public final class FakeWeCom implements AutoCloseable {
         script(api, times, new Fault(0, null, 0, null, true));
     }
 
+    /**
+     * Puts the fake back to how it started, as if it were new: no corps (so no apps, members or hidden members),
+     * no login codes, no tokens, no scripted faults, every call counter at zero, the clock back at its base (what
+     * {@link #advance(Duration)} added is gone), no sent messages, an empty {@code gettoken} window. What stays is
+     * what a client holds on to: the port and {@link #baseUrl()}, the {@link #clock()} object (it now reads the
+     * base time again) and the builder's settings. A client built before the reset keeps working once its corp is
+     * added again; its token is unknown to the fake by then, so its next call is answered 40014 and it fetches a
+     * new token by itself. {@code FakeCorp} and {@code FakeApp} objects from before the reset belong to the old
+     * world: changing them changes nothing. A request in flight finishes against the old state.
+     *
+     * <p>{@link WeComTest @WeComTest} calls this before every test.
+     */
+    public void reset() {
+        synchronized (callsMonitor) {
+            state = new State();
+            callsMonitor.notifyAll();
+        }
+    }
+
     /** Removes every scripted fault not yet used. */
     public void clearFaults() {
+        Map<FakeApi, Deque<Fault>> faults = state.faults;
         synchronized (faults) {
             faults.values().forEach(Deque::clear);
         }
@@ -437,7 +448,7 @@ public final class FakeWeCom implements AutoCloseable {
 
     /** @return the JSON bodies {@code message/send} accepted, oldest first, unmodifiable */
     public List<String> sentMessages() {
-        return List.copyOf(sentMessages);
+        return List.copyOf(state.sentMessages);
     }
 
     /** Stops the server and its threads; a delayed answer in progress is abandoned. Closing twice is harmless. */
@@ -451,7 +462,7 @@ public final class FakeWeCom implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FakeWeCom{" + baseUrl() + ", corps=" + corps.keySet() + "}";
+        return "FakeWeCom{" + baseUrl() + ", corps=" + state.corps.keySet() + "}";
     }
 
     // ---- request handling -----------------------------------------------------------------------------
@@ -462,12 +473,14 @@ public final class FakeWeCom implements AutoCloseable {
             throw new IllegalArgumentException("times must be at least 1: " + times);
         }
         fault.remaining = times;
+        Map<FakeApi, Deque<Fault>> faults = state.faults;
         synchronized (faults) {
             faults.get(api).addLast(fault);
         }
     }
 
-    private Fault takeFault(FakeApi api) {
+    private static Fault takeFault(State s, FakeApi api) {
+        Map<FakeApi, Deque<Fault>> faults = s.faults;
         synchronized (faults) {
             Fault head = faults.get(api).peekFirst();
             if (head == null) {
@@ -504,11 +517,12 @@ public final class FakeWeCom implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        synchronized (calls) {
-            calls.get(api).incrementAndGet();
-            calls.notifyAll();
+        State s = state; // one world for the whole request, even if a reset() happens meanwhile
+        synchronized (callsMonitor) {
+            s.calls.get(api).incrementAndGet();
+            callsMonitor.notifyAll();
         }
-        Fault fault = takeFault(api);
+        Fault fault = takeFault(s, api);
         if (fault != null) {
             if (fault.drop) {
                 return;
@@ -527,16 +541,16 @@ public final class FakeWeCom implements AutoCloseable {
         Map<String, Object> answer;
         switch (api) {
             case GET_TOKEN:
-                answer = getToken(exchange, query);
+                answer = getToken(s, exchange, query);
                 break;
             case JSCODE2SESSION:
-                answer = jscode2session(exchange, query);
+                answer = jscode2session(s, exchange, query);
                 break;
             case USER_GET:
-                answer = userGet(exchange, query);
+                answer = userGet(s, exchange, query);
                 break;
             case MESSAGE_SEND:
-                answer = messageSend(exchange, query, body);
+                answer = messageSend(s, exchange, query, body);
                 break;
             default:
                 throw new IllegalStateException("unhandled " + api);
@@ -544,7 +558,7 @@ public final class FakeWeCom implements AutoCloseable {
         WeComReplies.sendJson(exchange, answer);
     }
 
-    private Map<String, Object> getToken(HttpExchange exchange, Map<String, String> query) {
+    private Map<String, Object> getToken(State s, HttpExchange exchange, Map<String, String> query) {
         String corpId = query.get("corpid");
         String secret = query.get("corpsecret");
         if (corpId == null || corpId.isEmpty()) {
@@ -553,20 +567,20 @@ public final class FakeWeCom implements AutoCloseable {
         if (secret == null || secret.isEmpty()) {
             return error(exchange, 41004);
         }
-        FakeCorp corp = corps.get(corpId);
+        FakeCorp corp = s.corps.get(corpId);
         if (corp == null) {
             return error(exchange, 40013);
         }
-        if (!withinGettokenLimit(corpId)) {
+        if (!withinGettokenLimit(s, corpId)) {
             return error(exchange, 45009);
         }
         Optional<FakeApp> app = corp.appBySecret(secret);
         if (app.isEmpty()) {
-            boolean otherCorps = corps.values().stream()
+            boolean otherCorps = s.corps.values().stream()
                     .anyMatch(c -> c != corp && c.appBySecret(secret).isPresent());
             return error(exchange, otherCorps ? 40091 : 40001);
         }
-        IssuedToken token = issueToken(app.get());
+        IssuedToken token = issueToken(s, app.get());
         Map<String, Object> answer = WeComReplies.ok();
         answer.put("access_token", token.value);
         answer.put("expires_in", tokenLifetime.toSeconds());
@@ -577,27 +591,27 @@ public final class FakeWeCom implements AutoCloseable {
      * WeCom's rule: within a token's validity gettoken answers the same token and restarts its validity; after
      * its expiry (or a revocation) a new one. With {@link TokenBehaviour#NEW_EVERY_CALL}, always a new one.
      */
-    private IssuedToken issueToken(FakeApp app) {
-        synchronized (currentTokens) {
+    private IssuedToken issueToken(State s, FakeApp app) {
+        synchronized (s.currentTokens) {
             Instant now = clock.instant();
-            IssuedToken current = currentTokens.get(app);
+            IssuedToken current = s.currentTokens.get(app);
             if (tokenBehaviour == TokenBehaviour.SAME_WITHIN_VALIDITY && current != null
-                    && tokens.get(current.value) == current && now.isBefore(current.expiresAt)) {
+                    && s.tokens.get(current.value) == current && now.isBefore(current.expiresAt)) {
                 current.expiresAt = now.plus(tokenLifetime);
                 return current;
             }
             IssuedToken token = new IssuedToken(randomToken(48), app, now.plus(tokenLifetime),
-                    nextTokenSerial.getAndIncrement());
-            tokens.put(token.value, token);
-            currentTokens.put(app, token);
+                    s.nextTokenSerial.getAndIncrement());
+            s.tokens.put(token.value, token);
+            s.currentTokens.put(app, token);
             return token;
         }
     }
 
-    private boolean withinGettokenLimit(String corpId) {
+    private boolean withinGettokenLimit(State s, String corpId) {
         Instant now = clock.instant();
-        synchronized (gettokenTimes) {
-            Deque<Instant> times = gettokenTimes.computeIfAbsent(corpId, k -> new ArrayDeque<>());
+        synchronized (s.gettokenTimes) {
+            Deque<Instant> times = s.gettokenTimes.computeIfAbsent(corpId, k -> new ArrayDeque<>());
             while (!times.isEmpty() && !times.peekFirst().isAfter(now.minus(Duration.ofMinutes(1)))) {
                 times.removeFirst();
             }
@@ -607,8 +621,8 @@ public final class FakeWeCom implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> jscode2session(HttpExchange exchange, Map<String, String> query) {
-        Object checked = checkToken(exchange, query);
+    private Map<String, Object> jscode2session(State s, HttpExchange exchange, Map<String, String> query) {
+        Object checked = checkToken(s, exchange, query);
         if (checked instanceof Map) {
             return errorMap(checked);
         }
@@ -623,7 +637,7 @@ public final class FakeWeCom implements AutoCloseable {
         if (!"authorization_code".equals(query.get("grant_type"))) {
             return error(exchange, 40058);
         }
-        IssuedCode code = codes.remove(jsCode); // single use: a second exchange finds nothing
+        IssuedCode code = s.codes.remove(jsCode); // single use: a second exchange finds nothing
         if (code == null || !clock.instant().isBefore(code.issuedAt.plus(CODE_LIFETIME))) {
             return error(exchange, 40029);
         }
@@ -636,8 +650,8 @@ public final class FakeWeCom implements AutoCloseable {
         return answer;
     }
 
-    private Map<String, Object> userGet(HttpExchange exchange, Map<String, String> query) {
-        Object checked = checkToken(exchange, query);
+    private Map<String, Object> userGet(State s, HttpExchange exchange, Map<String, String> query) {
+        Object checked = checkToken(s, exchange, query);
         if (checked instanceof Map) {
             return errorMap(checked);
         }
@@ -658,11 +672,12 @@ public final class FakeWeCom implements AutoCloseable {
         return answer;
     }
 
-    private Map<String, Object> messageSend(HttpExchange exchange, Map<String, String> query, byte[] body) {
+    private Map<String, Object> messageSend(State s, HttpExchange exchange, Map<String, String> query,
+                                            byte[] body) {
         if (!"POST".equals(exchange.getRequestMethod())) {
             return error(exchange, 40058);
         }
-        Object checked = checkToken(exchange, query);
+        Object checked = checkToken(s, exchange, query);
         if (checked instanceof Map) {
             return errorMap(checked);
         }
@@ -693,23 +708,23 @@ public final class FakeWeCom implements AutoCloseable {
         if (valid == 0 && !partyOrTag) {
             return error(exchange, 81013);
         }
-        sentMessages.add(new String(body, StandardCharsets.UTF_8));
+        s.sentMessages.add(new String(body, StandardCharsets.UTF_8));
         Map<String, Object> answer = WeComReplies.ok();
         answer.put("invaliduser", String.join("|", invalid));
         answer.put("invalidparty", "");
         answer.put("invalidtag", "");
         answer.put("unlicenseduser", "");
-        answer.put("msgid", "fake-msg-" + nextMsgId.getAndIncrement());
+        answer.put("msgid", "fake-msg-" + s.nextMsgId.getAndIncrement());
         return answer;
     }
 
     /** @return the live token, or the error body to answer */
-    private Object checkToken(HttpExchange exchange, Map<String, String> query) {
+    private Object checkToken(State s, HttpExchange exchange, Map<String, String> query) {
         String value = query.get("access_token");
         if (value == null || value.isEmpty()) {
             return error(exchange, 41001);
         }
-        IssuedToken token = tokens.get(value);
+        IssuedToken token = s.tokens.get(value);
         if (token == null) {
             return error(exchange, 40014);
         }
@@ -805,16 +820,47 @@ public final class FakeWeCom implements AutoCloseable {
         NEW_EVERY_CALL
     }
 
-    /** The base clock plus whatever {@link #advance(Duration)} added. */
+    /**
+     * Everything a test can change on a fake, in one object: {@link #reset()} replaces it whole, so whatever is
+     * added here is reset by construction.
+     *
+     * <p>For whoever adds to the fake (new endpoints, records of what was sent, scripted payloads): put every
+     * piece of state a test can create or change in this class, never in a field of {@code FakeWeCom} itself,
+     * and read it through a {@code State} taken once per request ({@code State s = state;}). Fields of
+     * {@code FakeWeCom} are only for what is fixed when the fake starts (the server, its builder's settings) or
+     * outlives a reset on purpose. {@code FakeWeComResetTest} lists those fields and fails when a new one
+     * appears, so a forgotten field cannot silently survive a reset; state kept inside a {@link FakeCorp} or a
+     * {@link FakeApp} goes with its corp.
+     */
+    private static final class State {
+        final Map<String, FakeCorp> corps = new ConcurrentHashMap<>();
+        final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
+        /** The token gettoken last issued per app (by secret), for the "same token within validity" rule. */
+        final Map<FakeApp, IssuedToken> currentTokens = new ConcurrentHashMap<>();
+        final Map<String, IssuedCode> codes = new ConcurrentHashMap<>();
+        final Map<String, Deque<Instant>> gettokenTimes = new HashMap<>();
+        final Map<FakeApi, AtomicInteger> calls = new EnumMap<>(FakeApi.class);
+        final Map<FakeApi, Deque<Fault>> faults = new EnumMap<>(FakeApi.class);
+        final List<String> sentMessages = new CopyOnWriteArrayList<>();
+        final AtomicLong nextMsgId = new AtomicLong(1);
+        final AtomicLong nextTokenSerial = new AtomicLong(1);
+        /** What {@link #advance(Duration)} added to the base clock. */
+        final AtomicReference<Duration> clockOffset = new AtomicReference<>(Duration.ZERO);
+
+        State() {
+            for (FakeApi api : FakeApi.values()) {
+                calls.put(api, new AtomicInteger());
+                faults.put(api, new ArrayDeque<>());
+            }
+        }
+    }
+
+    /** The base clock plus whatever {@link #advance(Duration)} added since the start or the last reset. */
     private static final class FakeClock extends Clock {
         final Clock base;
-        final AtomicReference<Duration> offset;
+        final Supplier<Duration> offset;
 
-        FakeClock(Clock base) {
-            this(base, new AtomicReference<>(Duration.ZERO));
-        }
-
-        private FakeClock(Clock base, AtomicReference<Duration> offset) {
+        FakeClock(Clock base, Supplier<Duration> offset) {
             this.base = base;
             this.offset = offset;
         }

@@ -15,6 +15,8 @@ import io.github.wecomkit.error.InvalidCredentialException;
 import io.github.wecomkit.error.NoPrivilegeException;
 import io.github.wecomkit.error.RateLimitedException;
 import io.github.wecomkit.error.UserNotFoundException;
+import io.github.wecomkit.error.WeComDecodeException;
+import io.github.wecomkit.error.WeComTransportException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +150,45 @@ class WeComClientOnFakeWeComTest {
         wecom.failNext(FakeApi.JSCODE2SESSION, 2, -1);
         assertEquals("lisi", client.login(code).userId());
         assertEquals(3, wecom.calls(FakeApi.JSCODE2SESSION));
+    }
+
+    // ---- respondNext, as docs/testing.md shows it ------------------------------------------------------------
+
+    @Test
+    void respondNext_a200WithAnHtmlBody_isNotWeComJson_andIsNotRetried() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.respondNext(FakeApi.USER_GET, 1, 200, "<html>Bad Gateway</html>");
+        assertThrows(WeComDecodeException.class, () -> client.getUser("lisi"));
+        assertEquals(1, wecom.calls(FakeApi.USER_GET));
+    }
+
+    @Test
+    void respondNext_a502AtJscode2session_failsTheLogin_withoutSendingTheCodeAgain() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.respondNext(FakeApi.JSCODE2SESSION, 1, 502, "<html>Bad Gateway</html>");
+        WeComTransportException e = assertThrows(WeComTransportException.class,
+                () -> client.login(wecom.issueCode("wwcorpa", "lisi")));
+        assertEquals(502, e.httpStatus());
+        assertEquals(1, wecom.calls(FakeApi.JSCODE2SESSION));
+    }
+
+    @Test
+    void respondNext_one502AtGettoken_isRetried_andTheLoginSucceeds() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.respondNext(FakeApi.GET_TOKEN, 1, 502, "<html>Bad Gateway</html>");
+        assertEquals("lisi", client.login(wecom.issueCode("wwcorpa", "lisi")).userId());
+        assertEquals(2, wecom.calls(FakeApi.GET_TOKEN));
+    }
+
+    @Test
+    void respondNext_502sAtGettoken_beyondTheRetryBudget_failTheCall() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        int attempts = RetryPolicy.DEFAULT_MAX_RETRIES + 1;
+        wecom.respondNext(FakeApi.GET_TOKEN, attempts, 502, "<html>Bad Gateway</html>");
+        WeComTransportException e = assertThrows(WeComTransportException.class, () -> client.getUser("lisi"));
+        assertEquals(502, e.httpStatus());
+        assertEquals(attempts, wecom.calls(FakeApi.GET_TOKEN));
+        assertEquals(0, wecom.calls(FakeApi.USER_GET));
     }
 
     @Test
