@@ -12,9 +12,11 @@ import io.github.wecomkit.WeComClient;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.InvalidCodeException;
 import io.github.wecomkit.error.InvalidCredentialException;
+import io.github.wecomkit.error.IpNotAllowedException;
 import io.github.wecomkit.error.NoPrivilegeException;
 import io.github.wecomkit.error.RateLimitedException;
 import io.github.wecomkit.error.UserNotFoundException;
+import io.github.wecomkit.error.WeComApiException;
 import io.github.wecomkit.error.WeComDecodeException;
 import io.github.wecomkit.error.WeComTransportException;
 import java.time.Duration;
@@ -121,6 +123,75 @@ class WeComClientOnFakeWeComTest {
         assertEquals(40001, e.errcode());
         assertFalse(e.getMessage().contains("not-the-secret"));
         assertEquals(1, wecom.calls(FakeApi.GET_TOKEN));
+    }
+
+    // ---- first contact: every failure a newcomer meets first names the likely fix, and no secret --------------
+
+    @Test
+    void gettoken_withTheMiniProgramsAppIdAsCorpId_saysWhereTheCorpIdIs() {
+        WeComClient client = client("wx0123456789abcdef", "secret-a").build();
+        InvalidCredentialException e = assertThrows(InvalidCredentialException.class,
+                () -> client.login(wecom.issueCode("wwcorpa", "lisi")));
+        assertEquals(40013, e.errcode());
+        assertFirstContactMessage(e, "use the ww... corp id from the admin console's My Company page");
+    }
+
+    @Test
+    void gettoken_withAWrongSecret_saysWhichSecret() {
+        WeComClient client = client("wwcorpa", "secret-of-the-contacts-app").build();
+        InvalidCredentialException e = assertThrows(InvalidCredentialException.class, () -> client.getUser("lisi"));
+        assertEquals(40001, e.errcode());
+        assertFirstContactMessage(e, "use the secret of the mini-program's app in this corp (admin console: App"
+                + " Management, the app, Secret)");
+        assertFalse(e.getMessage().contains("secret-of-the-contacts-app"));
+    }
+
+    @Test
+    void gettoken_withTheSecretOfAnotherCorp_saysToTakeBothFromOneCorp() {
+        wecom.addCorp("wwcorpb", "secret-b");
+        WeComClient client = client("wwcorpa", "secret-b").build();
+        InvalidCredentialException e = assertThrows(InvalidCredentialException.class, () -> client.getUser("lisi"));
+        assertEquals(40091, e.errcode());
+        assertFirstContactMessage(e, "take the corp id and the secret from the same corp");
+        assertFalse(e.getMessage().contains("secret-b"));
+    }
+
+    @Test
+    void aCallFromAnUntrustedIp_saysWhichIpToAddWhere() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.failNext(FakeApi.JSCODE2SESSION, 1, 60020);
+        String code = wecom.issueCode("wwcorpa", "lisi");
+        IpNotAllowedException e = assertThrows(IpNotAllowedException.class, () -> client.login(code));
+        assertFirstContactMessage(e, "add the IP after \"from ip\" in errmsg to them (admin console: App"
+                + " Management, the app)");
+        assertTrue(e.getMessage().contains("from ip: 127.0.0.1"), e.getMessage());
+        assertFalse(e.getMessage().contains(code));
+    }
+
+    @Test
+    void anApiForbiddenForTheApp_saysWhichSecret() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.failNext(FakeApi.USER_GET, 1, 48002);
+        WeComApiException e = assertThrows(WeComApiException.class, () -> client.getUser("lisi"));
+        assertEquals(48002, e.errcode());
+        assertFirstContactMessage(e, "use the mini-program app's secret");
+    }
+
+    @Test
+    void aReusedCode_saysToLogInAgainAndExchangeEachCodeOnce() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        String code = wecom.issueCode("wwcorpa", "lisi");
+        client.login(code);
+        InvalidCodeException e = assertThrows(InvalidCodeException.class, () -> client.login(code));
+        assertFirstContactMessage(e, "call wx.qy.login again, and exchange each code once");
+        assertFalse(e.getMessage().contains(code));
+    }
+
+    private static void assertFirstContactMessage(WeComApiException e, String fix) {
+        assertTrue(e.getMessage().contains(fix), e.getMessage());
+        assertTrue(e.getMessage().endsWith("api=" + e.api()), e.getMessage());
+        assertFalse(e.getMessage().contains("secret-a"), e.getMessage());
+        assertEquals(null, e.getCause(), "nothing printed twice");
     }
 
     @Test
