@@ -43,6 +43,7 @@ class ConsumerBuildIT {
         Path project = work.resolve("consumer");
         Path repository = work.resolve("consumer-repo");
         deleteRecursively(project);
+        deleteRecursively(repository); // every run starts as a fresh machine would: nothing installed yet
         ConsumerProject consumer = ConsumerProject.of(DocSnippets.all(root), DocSnippets.read(root.resolve("pom.xml")));
         consumer.writeTo(project, harness());
         PublishedArtifacts.of(root).installInto(repository, version);
@@ -77,7 +78,8 @@ class ConsumerBuildIT {
     private int maven(Path project, Path repository, Path settings, Path log) throws Exception {
         boolean windows = System.getProperty("os.name").toLowerCase().contains("win");
         Path mvn = Path.of(property("consumer.mavenHome"), "bin", windows ? "mvn.cmd" : "mvn");
-        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B", "-e", "-ntp",
+        // Transfers are logged: the log shows where each artifact came from (outer-local or central).
+        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B", "-e",
                 "-f", project.resolve("pom.xml").toString(),
                 "-gs", settings.toString(),
                 "-Dmaven.repo.local=" + repository));

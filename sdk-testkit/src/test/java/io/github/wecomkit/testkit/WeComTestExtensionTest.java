@@ -41,7 +41,7 @@ class WeComTestExtensionTest {
         // resetBeforeEachTest = false: this sample sets its world up once, in @BeforeAll
         SampleTest.seen.clear();
         Events tests = run(SampleTest.class);
-        assertEquals(3, tests.succeeded().count(), tests.toString());
+        assertEquals(3, tests.succeeded().count(), failures(tests));
         assertEquals(0, tests.failed().count());
         Set<FakeWeCom> distinct = Set.copyOf(SampleTest.seen);
         assertEquals(1, distinct.size(), "one fake for the whole class");
@@ -51,26 +51,26 @@ class WeComTestExtensionTest {
     @Test
     void weComTest_givesEveryTestACleanFake_soTheDocsPatternWorks() {
         Events tests = run(DocsPatternSampleTest.class);
-        assertEquals(3, tests.succeeded().count(), tests.toString());
-        assertEquals(0, tests.failed().count(), tests.toString());
+        assertEquals(3, tests.succeeded().count(), failures(tests));
+        assertEquals(0, tests.failed().count(), failures(tests));
     }
 
     @Test
     void weComTest_resetsBeforeTheTestsOwnBeforeEach_andKeepsThePort_forAClientBuiltInBeforeAll() {
         Events tests = run(ClassClientSampleTest.class);
-        assertEquals(2, tests.succeeded().count(), tests.toString());
+        assertEquals(2, tests.succeeded().count(), failures(tests));
     }
 
     @Test
     void weComTest_withResetTurnedOff_keepsOneWorldForTheClass() {
         Events tests = run(SharedWorldSampleTest.class);
-        assertEquals(2, tests.succeeded().count(), tests.toString());
+        assertEquals(2, tests.succeeded().count(), failures(tests));
     }
 
     @Test
     void nestedClasses_getTheOuterFake_resetBeforeEachOfTheirTests() {
         Events tests = run(NestedResetSampleTest.class);
-        assertEquals(3, tests.succeeded().count(), tests.toString());
+        assertEquals(3, tests.succeeded().count(), failures(tests));
     }
 
     @Test
@@ -80,7 +80,7 @@ class WeComTestExtensionTest {
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
                 .selectors(selectClass(DocsPatternSampleTest.class)).execute().testEvents();
-        assertEquals(3, tests.failed().count(), tests.toString());
+        assertEquals(3, tests.failed().count(), failures(tests));
         Throwable why = tests.failed().stream().findFirst().orElseThrow()
                 .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
         assertTrue(why.getMessage().contains("must not run concurrently")
@@ -96,27 +96,36 @@ class WeComTestExtensionTest {
                 .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
                 .selectors(selectClass(DocsPatternSampleTest.class), selectClass(ClassClientSampleTest.class))
                 .execute().testEvents();
-        assertEquals(5, tests.succeeded().count(), tests.toString());
+        assertEquals(5, tests.succeeded().count(), failures(tests));
     }
 
     @Test
     void weComTest_appliesItsSettingsToTheFake() {
         Events tests = run(ConfiguredSampleTest.class);
-        assertEquals(1, tests.succeeded().count(), tests.toString());
+        assertEquals(1, tests.succeeded().count(), failures(tests));
     }
 
     @Test
     void nestedClasses_shareTheOuterFake() {
         NestedSampleTest.seen.clear();
         Events tests = run(NestedSampleTest.class);
-        assertEquals(2, tests.succeeded().count(), tests.toString());
+        assertEquals(2, tests.succeeded().count(), failures(tests));
         assertEquals(1, Set.copyOf(NestedSampleTest.seen).size());
     }
 
     @Test
     void fakeWeComParameter_withoutTheExtension_isNotResolved() {
         Events tests = run(NoExtensionSampleTest.class);
-        assertEquals(1, tests.failed().count(), tests.toString());
+        assertEquals(1, tests.failed().count(), failures(tests));
+    }
+
+    /** What failed and why, for the assertion messages. */
+    private static String failures(Events tests) {
+        StringBuilder out = new StringBuilder();
+        tests.failed().stream().forEach(e -> out.append(e.getTestDescriptor().getDisplayName()).append(": ")
+                .append(e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+                        .map(Throwable::getMessage).orElse("?")).append("; "));
+        return out.toString();
     }
 
     private static Events run(Class<?> testClass) {
