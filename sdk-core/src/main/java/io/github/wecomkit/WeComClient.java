@@ -386,6 +386,13 @@ public final class WeComClient implements AutoCloseable {
      * Builds a {@link WeComClient}. Setters check their argument at once; {@link #build()} checks that
      * {@code corpId} and {@code secret} were given.
      *
+     * <p>Null arguments: the two required options usually come from the environment, so {@code corpId(null)} and
+     * {@code secret(null)} mean "not configured" and {@link #build()} reports them as missing, naming the option
+     * ({@link IllegalStateException}), instead of a bare {@code NullPointerException}. Every other setter treats
+     * null as a programming error and throws {@code NullPointerException("x == null")} at once. A value that is
+     * present but malformed (blank, too long, control characters, a bad URL or duration) throws
+     * {@link IllegalArgumentException} naming the option, never showing a secret.
+     *
      * <pre>{@code
      * WeComClient.builder().corpId(corpId).secret(secret).requestTimeout(Duration.ofSeconds(5)).build();
      * }</pre>
@@ -393,6 +400,8 @@ public final class WeComClient implements AutoCloseable {
     public static final class Builder {
         private String corpId;
         private String secret;
+        private boolean corpIdGivenNull;
+        private boolean secretGivenNull;
         private String baseUrl = DEFAULT_BASE_URL;
         private TokenStore tokenStore;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -419,21 +428,27 @@ public final class WeComClient implements AutoCloseable {
         }
 
         /**
-         * @param corpId the corp id ({@code ww...}), from the admin console's "My Company" page; required
+         * @param corpId the corp id ({@code ww...}), from the admin console's "My Company" page; required. Null
+         *               leaves it unset, and {@link #build()} says so.
          * @return this builder
+         * @throws IllegalArgumentException if it is blank, too long or has control characters
          */
         public Builder corpId(String corpId) {
-            this.corpId = Inputs.require("corpId", corpId);
+            this.corpIdGivenNull = corpId == null;
+            this.corpId = corpId == null ? null : Inputs.require("corpId", corpId);
             return this;
         }
 
         /**
          * @param secret the secret of the mini-program's app in that corp (not another app's, not the
-         *               contacts secret); required. Never logged.
+         *               contacts secret); required. Never logged. Null (e.g. an unset environment variable) leaves
+         *               it unset, and {@link #build()} says so.
          * @return this builder
+         * @throws IllegalArgumentException if it is blank, too long or has control characters (never showing it)
          */
         public Builder secret(String secret) {
-            this.secret = Inputs.require("secret", secret);
+            this.secretGivenNull = secret == null;
+            this.secret = secret == null ? null : Inputs.require("secret", secret);
             return this;
         }
 
@@ -760,15 +775,17 @@ public final class WeComClient implements AutoCloseable {
 
         /**
          * @return the client
-         * @throws IllegalStateException naming the missing option, or the options that conflict
+         * @throws IllegalStateException naming the missing option (never set, or set to null), or the options
+         *                               that conflict
          */
         public WeComClient build() {
             if (corpId == null) {
-                throw new IllegalStateException("corpId is required: call corpId(..) with the corp's id (ww...)");
+                throw new IllegalStateException(missing("corpId", corpIdGivenNull, "WECOM_CORP_ID",
+                        "the corp's id (ww...) from the admin console's My Company page"));
             }
             if (secret == null) {
-                throw new IllegalStateException("secret is required: call secret(..) with the mini-program app's"
-                        + " secret");
+                throw new IllegalStateException(missing("secret", secretGivenNull, "WECOM_SECRET",
+                        "the secret of the mini-program's app (admin console: App Management, the app, Secret)"));
             }
             Set<String> accepted = new LinkedHashSet<>();
             accepted.add(corpId);
@@ -801,6 +818,13 @@ public final class WeComClient implements AutoCloseable {
             return new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
                     requestTimeout, retryPolicy, sleeper, Events.of(listener), clock, refreshExecutor, tokenStore,
                     tokenRefreshAhead, tokenExpiryMargin, miniProgramAppId));
+        }
+
+        private static String missing(String option, boolean givenNull, String exampleVariable, String what) {
+            return option + " is required" + (givenNull
+                    ? ", but " + option + "(null) was called: is the variable it is read from set (e.g. "
+                            + exampleVariable + ")? It is " + what
+                    : ": call " + option + "(..) with " + what);
         }
 
         private static Duration positive(String name, Duration value) {

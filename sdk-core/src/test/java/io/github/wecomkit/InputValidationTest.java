@@ -129,7 +129,33 @@ class InputValidationTest {
     void builder_whenSecretMissing_throwsIllegalStateNamingIt() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> WeComClient.builder().corpId(CORP_ID).build());
-        assertTrue(e.getMessage().startsWith("secret is required"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("secret is required: call secret(..) with the secret of the"
+                + " mini-program's app"), e.getMessage());
+    }
+
+    /** The README's System.getenv("WECOM_SECRET") with the variable unset: the builder's message, not an NPE. */
+    @Test
+    void builder_whenSecretIsNull_failsAtBuild_namingTheOptionAndTheLikelyCause() {
+        WeComClient.Builder builder = WeComClient.builder().corpId(CORP_ID).secret(null);
+        IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
+        assertEquals("secret is required, but secret(null) was called: is the variable it is read from set (e.g."
+                + " WECOM_SECRET)? It is the secret of the mini-program's app (admin console: App Management, the"
+                + " app, Secret)", e.getMessage());
+    }
+
+    @Test
+    void builder_whenCorpIdIsNull_failsAtBuild_namingTheOption() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> WeComClient.builder().corpId(null).secret(SECRET).build());
+        assertTrue(e.getMessage().startsWith("corpId is required, but corpId(null) was called"), e.getMessage());
+        assertTrue(e.getMessage().contains("My Company"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET));
+    }
+
+    @Test
+    void builder_aValueAfterANull_isTaken() {
+        assertEquals(CORP_ID, WeComClient.builder().corpId(null).corpId(CORP_ID).secret(null).secret(SECRET).build()
+                .corpId());
     }
 
     @ParameterizedTest
@@ -176,8 +202,6 @@ class InputValidationTest {
 
     static Stream<Arguments> nulls() {
         return Stream.of(
-                Arguments.of("corpId == null", (Consumer<WeComClient.Builder>) b -> b.corpId(null)),
-                Arguments.of("secret == null", (Consumer<WeComClient.Builder>) b -> b.secret(null)),
                 Arguments.of("baseUrl == null", (Consumer<WeComClient.Builder>) b -> b.baseUrl(null)),
                 Arguments.of("tokenStore == null", (Consumer<WeComClient.Builder>) b -> b.tokenStore(null)),
                 Arguments.of("connectTimeout == null", (Consumer<WeComClient.Builder>) b -> b.connectTimeout(null)),

@@ -34,6 +34,6 @@ class WxQyDataDocTest {
 
         assertEquals(1, classBlocks.size(), "docs/wxqy-data.md has one complete backend class");
         assertTrue(classBlocks.get(0).contains("client.wxQy()"), "the backend uses client.wxQy()");
-        ReadmeQuickStartTest.compile(classBlocks.get(0), classes);
+        DocCompiler.compile(classBlocks.get(0), classes);
     }
 }

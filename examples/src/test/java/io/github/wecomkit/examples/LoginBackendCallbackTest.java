@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,19 +35,15 @@ class LoginBackendCallbackTest {
 
     @BeforeEach
     void start(FakeWeCom wecom) {
-        this.wecom = wecom;
+        this.wecom = wecom;                             // reset by @WeComTest before this method runs
+        wecom.addCorp("wwcorpa", "secret-a").addMember("zhangsan", "张三");
+        wecom.addCorp("wwcorpb", "secret-b");
         corps = WeComCorps.builder().corp("wwcorpa", "secret-a")
                 .settings(WeComClient.builder().baseUrl(wecom.baseUrl())).build();
         WeComCallback callback = WeComCallback.builder().token(TOKEN).encodingAesKey(AES_KEY).receiveIds("wwcorpa")
                 .build();
         backend = new LoginBackend(corps, SessionTokens.withRandomKey(), callback, 0);
         url = backend.baseUrl() + "/wecom/callback";
-    }
-
-    @BeforeAll
-    static void corps(FakeWeCom wecom) {
-        wecom.addCorp("wwcorpa", "secret-a").addMember("zhangsan", "张三");
-        wecom.addCorp("wwcorpb", "secret-b");
     }
 
     @AfterEach

@@ -18,14 +18,18 @@ import java.util.Map;
 public enum WeComErrorCode {
     SYSTEM_BUSY(-1, Retry.RETRY, Kind.SYSTEM_BUSY, "system busy; retry the same call, at most 3 times"),
     INVALID_SECRET(40001, Retry.NEVER, Kind.CREDENTIAL,
-            "invalid secret: wrong corp id and secret pair, a reset secret, or a disabled app"),
+            "invalid secret: use the secret of the mini-program's app in this corp (admin console: App Management,"
+                    + " the app, Secret); a reset secret or a disabled app gives this too"),
     INVALID_USER_ID(40003, Retry.NEVER, Kind.PLAIN, "invalid user id"),
-    INVALID_CORP_ID(40013, Retry.NEVER, Kind.CREDENTIAL, "invalid corp id"),
+    INVALID_CORP_ID(40013, Retry.NEVER, Kind.CREDENTIAL,
+            "invalid corp id: use the ww... corp id from the admin console's My Company page, not the"
+                    + " mini-program's wx... app id"),
     INVALID_ACCESS_TOKEN(40014, Retry.REFRESH_TOKEN, Kind.PLAIN,
             "invalid access_token: expired, garbled, or the token of another app"
                     + " (a non-mini-program app's secret gives this at jscode2session)"),
     INVALID_CODE(40029, Retry.NEVER, Kind.INVALID_CODE,
-            "invalid login code: used already or older than five minutes; call wx.qy.login again"),
+            "invalid login code: used already or older than five minutes; call wx.qy.login again, and exchange"
+                    + " each code once (one server, one call)"),
     INVALID_AGENT_ID(40056, Retry.NEVER, Kind.PLAIN, "invalid agentid"),
     INVALID_CALLBACK_URL(40057, Retry.NEVER, Kind.PLAIN, "invalid callback URL, or its verification failed"),
     INVALID_PARAMETER(40058, Retry.NEVER, Kind.PLAIN, "invalid parameter: bad JSON, a value too long, or GET for POST"),
@@ -36,7 +40,8 @@ public enum WeComErrorCode {
     INVALID_PERMANENT_CODE(40084, Retry.NEVER, Kind.PLAIN,
             "invalid permanent_code: a typo, a cancelled authorization, or another provider's code"),
     INVALID_SUITE_TICKET(40085, Retry.AFTER_WAIT, Kind.PLAIN, "invalid suite_ticket; use the newest one pushed"),
-    SECRET_OF_ANOTHER_CORP(40091, Retry.NEVER, Kind.CREDENTIAL, "the secret belongs to another corp"),
+    SECRET_OF_ANOTHER_CORP(40091, Retry.NEVER, Kind.CREDENTIAL,
+            "the secret belongs to another corp: take the corp id and the secret from the same corp"),
     MISSING_ACCESS_TOKEN(41001, Retry.NEVER, Kind.PLAIN, "missing access_token"),
     MISSING_CORP_ID(41002, Retry.NEVER, Kind.PLAIN, "missing corpid"),
     MISSING_SECRET(41004, Retry.NEVER, Kind.PLAIN, "missing secret"),
@@ -51,7 +56,8 @@ public enum WeComErrorCode {
             "the request body is not the JSON the API expects (e.g. form fields where a JSON body is due)"),
     API_NOT_AUTHORIZED(48001, Retry.NEVER, Kind.PLAIN, "API not authorized for this app"),
     API_FORBIDDEN(48002, Retry.NEVER, Kind.API_FORBIDDEN,
-            "API forbidden for this app, e.g. a mini-program notice sent by an app not bound to a mini-program"),
+            "API forbidden for this app, e.g. a mini-program notice sent by an app not bound to a mini-program;"
+                    + " use the mini-program app's secret"),
     TOKEN_NOT_FROM_SUITE(48003, Retry.NEVER, Kind.PLAIN, "the token was not issued for this suite"),
     AUTHORIZATION_CANCELLED(48004, Retry.NEVER, Kind.PLAIN, "authorization invalid or cancelled"),
     API_DEPRECATED(48005, Retry.NEVER, Kind.PLAIN, "API deprecated"),
@@ -60,7 +66,8 @@ public enum WeComErrorCode {
     NO_PRIVILEGE(60011, Retry.NEVER, Kind.NO_PRIVILEGE,
             "no privilege: the member, department or tag is outside the app's visible range"),
     IP_NOT_ALLOWED(60020, Retry.NEVER, Kind.IP_NOT_ALLOWED,
-            "this server's IP is not in the app's trusted IPs; the setting takes about a minute"),
+            "this server's IP is not in the app's trusted IPs: add the IP after \"from ip\" in errmsg to them"
+                    + " (admin console: App Management, the app); the setting takes about a minute"),
     USER_ID_EXISTS(60102, Retry.NEVER, Kind.PLAIN, "user id exists already"),
     INVALID_MOBILE(60103, Retry.NEVER, Kind.PLAIN, "invalid mobile number"),
     MOBILE_EXISTS(60104, Retry.NEVER, Kind.PLAIN, "mobile number exists already"),

@@ -50,6 +50,16 @@ final class FakeMessages {
     private record Delivered(Instant until, Map<String, Object> answer) {
     }
 
+    /** Forgets every delivered message and the duplicate check's memory. */
+    void reset() {
+        synchronized (recent) {
+            recent.clear();
+        }
+        sentJson.clear();
+        sentNotices.clear();
+        nextMsgId.set(1);
+    }
+
     FakeMessages(Clock clock) {
         this.clock = clock;
     }

@@ -51,6 +51,15 @@ final class FakeProvider {
         this.providerTokens = new TokenBook(wecom);
     }
 
+    /** Forgets every suite (with its tickets, codes and installs), every token and the provider's credentials. */
+    void reset() {
+        suites.clear();
+        suiteTokens.clear();
+        providerTokens.clear();
+        providerCorpId = null;
+        providerSecret = null;
+    }
+
     FakeSuite addSuite(String suiteId, String suiteSecret) {
         Objects.requireNonNull(suiteId, "suiteId == null");
         Objects.requireNonNull(suiteSecret, "suiteSecret == null");
@@ -247,6 +256,11 @@ final class FakeProvider {
 
         TokenBook(FakeWeCom wecom) {
             this.wecom = wecom;
+        }
+
+        synchronized void clear() {
+            byValue.clear();
+            currentByOwner.clear();
         }
 
         synchronized Issued issue(String owner) {

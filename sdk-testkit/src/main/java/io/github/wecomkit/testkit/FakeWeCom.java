@@ -458,6 +458,40 @@ public final class FakeWeCom implements AutoCloseable {
         script(api, times, new Fault(0, null, 0, null, Drop.AFTER_PROCESSING));
     }
 
+    /**
+     * Puts the fake back to how it started, as if it were new: no corps (so no apps, members or hidden members),
+     * no login codes or sessions, no tokens, no scripted faults, every call counter at zero, the clock back at its
+     * base (what {@link #advance(Duration)} added is gone), no sent messages, an empty {@code gettoken} window, no
+     * suites or provider credentials. What stays is what a client holds on to: the port and {@link #baseUrl()}, the
+     * {@link #clock()} object (it reads the base time again) and the builder's settings. A client built before the
+     * reset keeps working once its corp is added again: its token is unknown to the fake by then, so its next
+     * call gets 40014 and it fetches a new token by itself. {@code FakeCorp}, {@code FakeApp} and
+     * {@code FakeSuite} objects from before the reset belong to the old world.
+     *
+     * <p>{@link WeComTest @WeComTest} calls this before every test. For whoever adds state to the fake: clear it
+     * here; {@code FakeWeComResetTest} lists the fake's fields and fails on one it does not know.
+     */
+    public void reset() {
+        synchronized (faults) {
+            faults.values().forEach(Deque::clear);
+        }
+        corps.clear();
+        tokens.clear();
+        currentTokens.clear();
+        codes.clear();
+        sessions.clear();
+        synchronized (gettokenTimes) {
+            gettokenTimes.clear();
+        }
+        messages.reset();
+        provider.reset();
+        clock.offset.set(Duration.ZERO);
+        synchronized (calls) {
+            calls.values().forEach(c -> c.set(0));
+            calls.notifyAll();
+        }
+    }
+
     /** Removes every scripted fault not yet used. */
     public void clearFaults() {
         synchronized (faults) {
@@ -905,6 +939,10 @@ public final class FakeWeCom implements AutoCloseable {
             if (byKey.size() > MAX) {
                 byKey.remove(byKey.keySet().iterator().next());
             }
+        }
+
+        synchronized void clear() {
+            byKey.clear();
         }
 
         synchronized IssuedCode get(String sessionKey) {

@@ -8,22 +8,23 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Starts one {@link FakeWeCom} for a JUnit 5 test class and closes it after the class. The fake is injected
- * into every field of type {@code FakeWeCom} (static fields before {@code @BeforeAll}, instance fields before
- * each test) and into any parameter of that type (constructor, lifecycle and test methods). Nested classes share
- * their outer class's fake. State (corps, tokens, counters) lives as long as the class: reset counters with
- * {@link FakeWeCom#resetCalls()} where a test counts calls.
+ * Gives every test of a JUnit 5 class a clean {@link FakeWeCom}: one fake is started before the class, reset
+ * ({@link FakeWeCom#reset()}) before each test and before its {@code @BeforeEach} methods, and closed after the
+ * class. Because it stays on one port, clients built once for the class keep pointing at it. The fake is
+ * injected into every field of type {@code FakeWeCom} (static fields before {@code @BeforeAll}, instance fields
+ * before each test) and into any parameter of that type (constructor, lifecycle and test methods). Nested
+ * classes share their outer class's fake, reset before each of their tests too.
  *
  * <pre>{@code
  * @WeComTest
  * class LoginTest {
  *     FakeWeCom wecom;
  *
- *     @Test
- *     void login_returnsTheMember() {
- *         wecom.addCorp("wwcorp", "secret").addMember("zhangsan", "张三");
- *         ...
+ *     @BeforeEach
+ *     void setUp() {
+ *         wecom.addCorp("wwcorp", "secret").addMember("zhangsan", "张三");   // every test starts from this
  *     }
+ *     ...
  * }
  * }</pre>
  *
@@ -40,4 +41,11 @@ public @interface WeComTest {
 
     /** @return how many gettoken calls per corp per minute the fake allows before 45009 */
     int gettokenLimitPerMinute() default FakeWeCom.DEFAULT_GETTOKEN_LIMIT_PER_MINUTE;
+
+    /**
+     * @return whether the fake is reset before each test (default {@code true}); {@code false} keeps one world for
+     *     the whole class, e.g. one set up once in {@code @BeforeAll}, and its tests then share corps, tokens,
+     *     counters and the clock
+     */
+    boolean resetBeforeEachTest() default true;
 }

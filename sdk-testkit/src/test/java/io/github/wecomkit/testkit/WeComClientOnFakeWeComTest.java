@@ -12,9 +12,13 @@ import io.github.wecomkit.WeComClient;
 import io.github.wecomkit.error.CorpMismatchException;
 import io.github.wecomkit.error.InvalidCodeException;
 import io.github.wecomkit.error.InvalidCredentialException;
+import io.github.wecomkit.error.IpNotAllowedException;
 import io.github.wecomkit.error.NoPrivilegeException;
 import io.github.wecomkit.error.RateLimitedException;
 import io.github.wecomkit.error.UserNotFoundException;
+import io.github.wecomkit.error.WeComApiException;
+import io.github.wecomkit.error.WeComDecodeException;
+import io.github.wecomkit.error.WeComTransportException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +125,75 @@ class WeComClientOnFakeWeComTest {
         assertEquals(1, wecom.calls(FakeApi.GET_TOKEN));
     }
 
+    // ---- first contact: every failure a newcomer meets first names the likely fix, and no secret --------------
+
+    @Test
+    void gettoken_withTheMiniProgramsAppIdAsCorpId_saysWhereTheCorpIdIs() {
+        WeComClient client = client("wx0123456789abcdef", "secret-a").build();
+        InvalidCredentialException e = assertThrows(InvalidCredentialException.class,
+                () -> client.login(wecom.issueCode("wwcorpa", "lisi")));
+        assertEquals(40013, e.errcode());
+        assertFirstContactMessage(e, "use the ww... corp id from the admin console's My Company page");
+    }
+
+    @Test
+    void gettoken_withAWrongSecret_saysWhichSecret() {
+        WeComClient client = client("wwcorpa", "secret-of-the-contacts-app").build();
+        InvalidCredentialException e = assertThrows(InvalidCredentialException.class, () -> client.getUser("lisi"));
+        assertEquals(40001, e.errcode());
+        assertFirstContactMessage(e, "use the secret of the mini-program's app in this corp (admin console: App"
+                + " Management, the app, Secret)");
+        assertFalse(e.getMessage().contains("secret-of-the-contacts-app"));
+    }
+
+    @Test
+    void gettoken_withTheSecretOfAnotherCorp_saysToTakeBothFromOneCorp() {
+        wecom.addCorp("wwcorpb", "secret-b");
+        WeComClient client = client("wwcorpa", "secret-b").build();
+        InvalidCredentialException e = assertThrows(InvalidCredentialException.class, () -> client.getUser("lisi"));
+        assertEquals(40091, e.errcode());
+        assertFirstContactMessage(e, "take the corp id and the secret from the same corp");
+        assertFalse(e.getMessage().contains("secret-b"));
+    }
+
+    @Test
+    void aCallFromAnUntrustedIp_saysWhichIpToAddWhere() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.failNext(FakeApi.JSCODE2SESSION, 1, 60020);
+        String code = wecom.issueCode("wwcorpa", "lisi");
+        IpNotAllowedException e = assertThrows(IpNotAllowedException.class, () -> client.login(code));
+        assertFirstContactMessage(e, "add the IP after \"from ip\" in errmsg to them (admin console: App"
+                + " Management, the app)");
+        assertTrue(e.getMessage().contains("from ip: 127.0.0.1"), e.getMessage());
+        assertFalse(e.getMessage().contains(code));
+    }
+
+    @Test
+    void anApiForbiddenForTheApp_saysWhichSecret() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.failNext(FakeApi.USER_GET, 1, 48002);
+        WeComApiException e = assertThrows(WeComApiException.class, () -> client.getUser("lisi"));
+        assertEquals(48002, e.errcode());
+        assertFirstContactMessage(e, "use the mini-program app's secret");
+    }
+
+    @Test
+    void aReusedCode_saysToLogInAgainAndExchangeEachCodeOnce() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        String code = wecom.issueCode("wwcorpa", "lisi");
+        client.login(code);
+        InvalidCodeException e = assertThrows(InvalidCodeException.class, () -> client.login(code));
+        assertFirstContactMessage(e, "call wx.qy.login again, and exchange each code once");
+        assertFalse(e.getMessage().contains(code));
+    }
+
+    private static void assertFirstContactMessage(WeComApiException e, String fix) {
+        assertTrue(e.getMessage().contains(fix), e.getMessage());
+        assertTrue(e.getMessage().endsWith("api=" + e.api()), e.getMessage());
+        assertFalse(e.getMessage().contains("secret-a"), e.getMessage());
+        assertEquals(null, e.getCause(), "nothing printed twice");
+    }
+
     @Test
     void revokedToken_isReplacedOnce_andTheCallSucceeds() {
         WeComClient client = client("wwcorpa", "secret-a").build();
@@ -148,6 +221,45 @@ class WeComClientOnFakeWeComTest {
         wecom.failNext(FakeApi.JSCODE2SESSION, 2, -1);
         assertEquals("lisi", client.login(code).userId());
         assertEquals(3, wecom.calls(FakeApi.JSCODE2SESSION));
+    }
+
+    // ---- respondNext, as docs/testing.md shows it ------------------------------------------------------------
+
+    @Test
+    void respondNext_a200WithAnHtmlBody_isNotWeComJson_andIsNotRetried() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.respondNext(FakeApi.USER_GET, 1, 200, "<html>Bad Gateway</html>");
+        assertThrows(WeComDecodeException.class, () -> client.getUser("lisi"));
+        assertEquals(1, wecom.calls(FakeApi.USER_GET));
+    }
+
+    @Test
+    void respondNext_a502AtJscode2session_failsTheLogin_withoutSendingTheCodeAgain() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.respondNext(FakeApi.JSCODE2SESSION, 1, 502, "<html>Bad Gateway</html>");
+        WeComTransportException e = assertThrows(WeComTransportException.class,
+                () -> client.login(wecom.issueCode("wwcorpa", "lisi")));
+        assertEquals(502, e.httpStatus());
+        assertEquals(1, wecom.calls(FakeApi.JSCODE2SESSION));
+    }
+
+    @Test
+    void respondNext_one502AtGettoken_isRetried_andTheLoginSucceeds() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        wecom.respondNext(FakeApi.GET_TOKEN, 1, 502, "<html>Bad Gateway</html>");
+        assertEquals("lisi", client.login(wecom.issueCode("wwcorpa", "lisi")).userId());
+        assertEquals(2, wecom.calls(FakeApi.GET_TOKEN));
+    }
+
+    @Test
+    void respondNext_502sAtGettoken_beyondTheRetryBudget_failTheCall() {
+        WeComClient client = client("wwcorpa", "secret-a").build();
+        int attempts = RetryPolicy.DEFAULT_MAX_RETRIES + 1;
+        wecom.respondNext(FakeApi.GET_TOKEN, attempts, 502, "<html>Bad Gateway</html>");
+        WeComTransportException e = assertThrows(WeComTransportException.class, () -> client.getUser("lisi"));
+        assertEquals(502, e.httpStatus());
+        assertEquals(attempts, wecom.calls(FakeApi.GET_TOKEN));
+        assertEquals(0, wecom.calls(FakeApi.USER_GET));
     }
 
     @Test

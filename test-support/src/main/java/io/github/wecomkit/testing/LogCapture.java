@@ -21,7 +21,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * An SLF4J provider for tests that keeps wecomkit's own events at every level, and everything else (Lettuce,
  * Netty, WireMock) from INFO up, fully formatted with the throwable's stack trace, so a test can assert what was
  * (and was not) logged. Third-party DEBUG and TRACE output is left out on purpose: it is voluminous, and Lettuce's
- * TRACE dumps the bytes on the wire. Other modules' tests get it from this module's test jar.
+ * TRACE dumps the bytes on the wire. Every module takes it in test scope from wecomkit-test-support, which is never
+ * published.
  */
 public final class LogCapture implements SLF4JServiceProvider {
     /** One formatted log event. */
