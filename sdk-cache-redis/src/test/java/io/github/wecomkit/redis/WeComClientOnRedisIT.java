@@ -454,8 +454,8 @@ class WeComClientOnRedisIT {
         assertEquals(2, gettokenCalls(), "one gettoken for the first window, one for the second");
         long reads = redisCalls("get");
         // The refresher reads twice (before and under the lease), each other client once; Redis also counts
-        // the GET inside the lease-release script.
-        assertEquals(CLIENTS + 2, reads, "GETs for 132 logins across one refresh");
+        // the GETs inside the fenced put and the lease-release scripts.
+        assertEquals(CLIENTS + 3, reads, "GETs for 132 logins across one refresh");
         System.out.println("near cache: 128 fresh logins -> 0 Redis commands; 132 logins across a refresh -> "
                 + reads + " GETs, " + redisCalls("eval") + " EVALs, " + redisCalls("set") + " SETs");
     }
