@@ -178,12 +178,20 @@ final class LazyConnection<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * The failure's type and message, without the arguments Redis echoes for an unknown command ("with args
+     * beginning with: ..."): they may hold a token being stored.
+     */
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown";
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName()
-                : t.getClass().getSimpleName() + ": " + t.getMessage();
+        String message = t.getMessage();
+        if (message == null) {
+            return t.getClass().getSimpleName();
+        }
+        int echoed = message.indexOf(", with args beginning with:");
+        return t.getClass().getSimpleName() + ": " + (echoed < 0 ? message : message.substring(0, echoed));
     }
 
     /**

@@ -543,10 +543,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             return;
         }
         String[] keys = {tokenKey};
-        String announce = notifications ? "1" : "0";
+        // Read inside the call: the first connection's probe decides whether PUBLISH exists.
         Long stored = call("PUT", link -> link.scripts.eval(PUT_SCRIPT, ScriptOutputType.INTEGER, keys,
                 StoredToken.encode(token), Long.toString(token.expiresAt().toEpochMilli()),
-                Long.toString(ttlMillis), layout.channel(key), announce));
+                Long.toString(ttlMillis), layout.channel(key), notifications ? "1" : "0"));
         if (stored != null && stored == 1) {
             wakeWaiters();
         } else {

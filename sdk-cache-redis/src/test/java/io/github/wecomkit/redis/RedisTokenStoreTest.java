@@ -103,6 +103,14 @@ class RedisTokenStoreTest {
     }
 
     @Test
+    void failureDescriptions_dropTheArgumentsRedisEchoesForAnUnknownCommand() {
+        String described = LazyConnection.describe(new io.lettuce.core.RedisCommandExecutionException(
+                "ERR unknown command `EVAL`, with args beginning with: `script`, `1`, `tok-secret-value`, "));
+
+        assertEquals("RedisCommandExecutionException: ERR unknown command `EVAL`", described);
+    }
+
+    @Test
     void recommendedOptions_rejectCommandsWhileDisconnected_replayNone_andSpeakResp2() {
         ClientOptions options = RedisTokenStore.recommendedOptions(Duration.ofMillis(250));
 
