@@ -105,6 +105,9 @@ public final class Benchmarks {
             benchmarks.header();
             benchmarks.throughput();
             benchmarks.fleets();
+            if (redis != null) {
+                new SentinelFleet(stub, redis.uri(), plan.fleetTrials(), benchmarks.report, benchmarks.figures).run();
+            }
             benchmarks.boundary();
             benchmarks.footprint();
             benchmarks.goals();
