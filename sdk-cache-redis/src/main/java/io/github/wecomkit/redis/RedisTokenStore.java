@@ -251,6 +251,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 // gets the command timeout instead.
                 uri.setTimeout(connectTimeout);
                 uri.getSentinels().forEach(s -> s.setTimeout(connectTimeout));
+                // No CLIENT SETINFO in the handshake (with RESP2 there is no HELLO either): proxies such as
+                // Twemproxy close the connection on a command they do not know.
+                uri.setLibraryName("");
+                uri.setLibraryVersion("");
                 client = RedisClient.create(resources, uri);
                 ClientOptions.Builder options = recommendedOptions(timeout, connectTimeout).mutate();
                 if (b.trust != null) {

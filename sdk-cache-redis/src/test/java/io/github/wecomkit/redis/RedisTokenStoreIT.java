@@ -497,6 +497,19 @@ class RedisTokenStoreIT {
     }
 
     @Test
+    void connecting_sendsOnlyTheCommandsTheStoreNeeds_noHelloOrClient() throws Exception {
+        // Proxies such as Twemproxy close the connection on a command they do not know.
+        RedisTokenStore store = store();
+        store.get(KEY);
+        store.awaitToken(KEY, null, Duration.ofMillis(50));
+
+        String stats = redis.info("commandstats");
+        assertFalse(stats.contains("cmdstat_hello") || stats.contains("cmdstat_client"), stats);
+        assertTrue(stats.contains("cmdstat_eval:calls=1,"), "the Lua probe: " + stats);
+        assertTrue(stats.contains("cmdstat_publish:calls=1,"), "the Pub/Sub probe: " + stats);
+    }
+
+    @Test
     void badKeys_areRejectedBeforeAnyCommand() {
         redis.configResetstat();
         RedisTokenStore store = store();
