@@ -68,7 +68,7 @@ final class RedisServerProcess implements AutoCloseable {
     static RedisServerProcess startSentinel(String masterName, int masterPort, int quorum, Duration downAfter) {
         String conf = "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum + "\n"
                 + "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis() + "\n"
-                + "sentinel failover-timeout " + masterName + " 10000\n"
+                + "sentinel failover-timeout " + masterName + " 5000\n"
                 + "sentinel parallel-syncs " + masterName + " 1\n";
         return launch(freePort(), conf, false, List.of("--sentinel"));
     }
