@@ -251,7 +251,8 @@ final class SentinelFleet {
                     int port = freePort();
                     RedisSentinel s = RedisSentinel.newRedisSentinel().bind("127.0.0.1").port(port)
                             .masterName(MASTER).masterPort(master).quorumSize(2)
-                            .downAfterMilliseconds(DOWN_AFTER.toMillis()).failOverTimeout(FAILOVER_TIMEOUT.toMillis()).parallelSyncs(1)
+                            .downAfterMilliseconds(DOWN_AFTER.toMillis())
+                            .failOverTimeout(FAILOVER_TIMEOUT.toMillis()).parallelSyncs(1)
                             .onShutdownForceStop(true).build();
                     s.start();
                     g.sentinels.add(s);

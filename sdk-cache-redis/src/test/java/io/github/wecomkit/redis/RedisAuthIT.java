@@ -127,13 +127,8 @@ class RedisAuthIT {
         assertTrue(b.tryAcquireLease(KEY, Duration.ofSeconds(20)).isEmpty());
         lease.close();
         assertTrue(b.invalidate(KEY, "tok-1"));
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return b.awaitToken(KEY, first.expiresAt(), Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(b, KEY, first.expiresAt(), Duration.ofSeconds(30), pool);
         AccessToken second = token("tok-2", T0.plusSeconds(60));
         RedisClient admin = RedisClient.create(adminUri);
         try (StatefulRedisConnection<String, String> c = admin.connect()) {

@@ -85,13 +85,8 @@ class RedisCapabilitiesIT {
         writer.put(KEY, held);
         assertEquals(Optional.of(held), waiter.get(KEY));
 
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return waiter.awaitToken(KEY, held.expiresAt(), Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(waiter, KEY, held.expiresAt(), Duration.ofSeconds(30), pool);
         AccessToken next = AccessToken.of("tok-2", T0.plusSeconds(60), T0.plusSeconds(7260));
         writer.put(KEY, next);
 

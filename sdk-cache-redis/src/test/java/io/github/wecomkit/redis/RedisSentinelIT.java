@@ -82,15 +82,6 @@ class RedisSentinelIT {
         return AccessToken.of(value, issuedAt, issuedAt.plus(Duration.ofHours(2)));
     }
 
-    private static boolean answers(RedisTokenStore store) {
-        try {
-            store.get("access_token:wwprobe:0000000000000000");
-            return true;
-        } catch (RedisStoreException e) {
-            return false;
-        }
-    }
-
     @Test
     void sentinelUri_createAndBuilder_writeToTheMasterFoundThroughTheSentinels() {
         String key = "access_token:wwcorp:0123456789abcdef";
@@ -130,7 +121,8 @@ class RedisSentinelIT {
                 long killedAt = System.nanoTime();
                 killed = group.killMaster();
                 for (RedisTokenStore s : fleet.stores) {
-                    Eventually.await("store sees the master gone", Duration.ofSeconds(10), () -> !answers(s));
+                    Eventually.await("store sees the master gone", Duration.ofSeconds(10),
+                            () -> !StoreCalls.answers(s));
                 }
                 fleet.advance(Duration.ofHours(2)); // every client must refresh while there is no master
                 assertTrue(fleet.wecom.awaitCalls(FakeApi.GET_TOKEN, 1 + CLIENTS, Duration.ofSeconds(30)));
@@ -143,7 +135,7 @@ class RedisSentinelIT {
                 long promotedAt = System.nanoTime();
                 for (RedisTokenStore s : fleet.stores) {
                     Eventually.await("store reconnected to the new master", Duration.ofSeconds(30),
-                            () -> answers(s));
+                            () -> StoreCalls.answers(s));
                 }
                 long followedAt = System.nanoTime();
                 assertEquals(oldReplica, newMaster, "the replica was promoted");
@@ -210,8 +202,8 @@ class RedisSentinelIT {
         killed = group.killMaster();
         group.awaitPromotion(oldMaster, PROMOTION_TIMEOUT);
         long promotedAt = System.nanoTime();
-        Eventually.await("b on the new master", Duration.ofSeconds(30), () -> answers(b));
-        Eventually.await("a on the new master", Duration.ofSeconds(30), () -> answers(a));
+        Eventually.await("b on the new master", Duration.ofSeconds(30), () -> StoreCalls.answers(b));
+        Eventually.await("a on the new master", Duration.ofSeconds(30), () -> StoreCalls.answers(a));
         long sharedAt = System.nanoTime();
         group.node(group.master()).configSet("masterauth", "");
 

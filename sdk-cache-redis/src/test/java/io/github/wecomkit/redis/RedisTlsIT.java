@@ -104,13 +104,8 @@ class RedisTlsIT {
         a.put(KEY, first);
         assertEquals(Optional.of(first), b.get(KEY));
 
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return b.awaitToken(KEY, first.expiresAt(), Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(b, KEY, first.expiresAt(), Duration.ofSeconds(30));
         String channel = "wecomkit:{" + KEY + "}:stored";
         Eventually.await("waiter subscribed", Duration.ofSeconds(10),
                 () -> admin.sync().pubsubNumsub(channel).get(channel) == 1);

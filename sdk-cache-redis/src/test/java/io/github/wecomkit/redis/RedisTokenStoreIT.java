@@ -416,13 +416,8 @@ class RedisTokenStoreIT {
         RedisTokenStore waiter = store(RedisTokenStore.builder().redisUri(server.uri())
                 .pollInterval(Duration.ofMinutes(1)));
         RedisTokenStore winner = store();
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return waiter.awaitToken(KEY, null, Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(waiter, KEY, null, Duration.ofMinutes(1), pool);
         Eventually.await("waiter subscribed", Duration.ofSeconds(5),
                 () -> redis.pubsubNumsub("wecomkit:{" + KEY + "}:stored").values().iterator().next() == 1);
         // Let the waiter finish its first read, so that the put below can only reach it as a notification.
@@ -445,13 +440,8 @@ class RedisTokenStoreIT {
         store.put(KEY, old);
         assertEquals(Optional.empty(), store.awaitToken(KEY, old.expiresAt(), Duration.ofMillis(100)));
 
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return store.awaitToken(KEY, old.expiresAt(), Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(store, KEY, old.expiresAt(), Duration.ofMinutes(1), pool);
         store().put(KEY, token("tok-new", T0.plusSeconds(1), Duration.ofHours(2)));
 
         assertEquals("tok-new", waited.get(5, TimeUnit.SECONDS).orElseThrow().value());
@@ -469,13 +459,8 @@ class RedisTokenStoreIT {
                 .pollInterval(Duration.ofMinutes(1)));
         AccessToken held = token("tok-same", T0, Duration.ofHours(2));
         waiter.put(KEY, held);
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return waiter.awaitToken(KEY, held.expiresAt(), Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(waiter, KEY, held.expiresAt(), Duration.ofMinutes(1), pool);
         Eventually.await("waiter subscribed", Duration.ofSeconds(5),
                 () -> redis.pubsubNumsub("wecomkit:{" + KEY + "}:stored").values().iterator().next() == 1);
 
