@@ -63,6 +63,18 @@ final class LazyConnection<T> implements AutoCloseable {
         this.attemptBound = Objects.requireNonNull(attemptBound, "attemptBound == null");
     }
 
+    /**
+     * A connection without a quick check, for a client whose address the caller does not know; a failure reads
+     * "cannot connect to Redis (name): ...", and {@link #close()} waits for an attempt up to twice
+     * {@code maxWait} plus a second.
+     */
+    LazyConnection(String name, Supplier<T> connector, Consumer<T> closer, Duration maxWait, Duration retryDelay) {
+        this(name, () -> { }, connector, closer, e -> e instanceof RedisStoreException
+                        ? new RedisStoreException(e.getMessage(), e, ((RedisStoreException) e).retryable())
+                        : new RedisStoreException("cannot connect to Redis (" + name + "): " + describe(e), e),
+                maxWait, retryDelay, maxWait.multipliedBy(2).plusSeconds(1));
+    }
+
     /** Starts the first attempt now without waiting for it; a failure only counts toward the retry delay. */
     synchronized void connectInBackground() {
         if (attempt == null && !closed) {

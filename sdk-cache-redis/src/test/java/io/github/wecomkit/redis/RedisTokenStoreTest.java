@@ -103,6 +103,24 @@ class RedisTokenStoreTest {
     }
 
     @Test
+    void lazyConnection_withoutQuickCheck_reportsTheConnectorsFailure_thenFailsAtOnceUntilTheRetryDelay() {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        LazyConnection<String> c = new LazyConnection<>("test", () -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("refused");
+        }, s -> { }, Duration.ofSeconds(5), Duration.ofMinutes(1));
+
+        RedisStoreException first = assertThrows(RedisStoreException.class, c::get);
+        RedisStoreException again = assertThrows(RedisStoreException.class, c::get);
+        c.close();
+
+        assertEquals("cannot connect to Redis (test): IllegalStateException: refused", first.getMessage());
+        assertEquals(first.getMessage(), again.getMessage());
+        assertEquals(1, attempts.get(), "no second attempt within the retry delay");
+        assertTrue(first.retryable());
+    }
+
+    @Test
     void failureDescriptions_dropTheArgumentsRedisEchoesForAnUnknownCommand() {
         String described = LazyConnection.describe(new io.lettuce.core.RedisCommandExecutionException(
                 "ERR unknown command `EVAL`, with args beginning with: `script`, `1`, `tok-secret-value`, "));
