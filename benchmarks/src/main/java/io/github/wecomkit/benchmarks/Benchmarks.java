@@ -111,6 +111,9 @@ public final class Benchmarks {
             benchmarks.header();
             benchmarks.throughput();
             benchmarks.fleets();
+            if (redis != null) {
+                new SentinelFleet(stub, redis.uri(), plan.fleetTrials(), benchmarks.report, benchmarks.figures).run();
+            }
             benchmarks.boundary();
             new TokenRules(benchmarks.plan, stub, benchmarks.redisUri, benchmarks.report, benchmarks.figures).run();
             benchmarks.footprint();

@@ -11,17 +11,23 @@ import io.github.wecomkit.error.WeComException;
  * <pre>{@code
  * try {
  *     store.get(key);
+ * } catch (RedisStoreConfigurationException e) {
+ *     // wrong password, untrusted certificate, a server without Lua: fix the configuration
  * } catch (RedisStoreException e) {
  *     // Redis is down or slow; e.retryable() is true
  * }
  * }</pre>
  *
- * <p>The message names the operation and the failure, never a key's token or a secret.
+ * <p>The message names the operation and the failure, never a key's token or a password.
  */
-public final class RedisStoreException extends WeComException {
+public class RedisStoreException extends WeComException {
     private static final long serialVersionUID = 1L;
 
     RedisStoreException(String message, Throwable cause) {
-        super(message, cause, true);
+        this(message, cause, true);
+    }
+
+    RedisStoreException(String message, Throwable cause, boolean retryable) {
+        super(message, cause, retryable);
     }
 }

@@ -5,28 +5,49 @@ import io.github.wecomkit.token.RefreshLease;
 import io.github.wecomkit.token.TokenStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.BaseRedisCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.lettuce.core.api.sync.RedisStringCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,13 +56,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link TokenStore} on Redis, shared by every instance of an application, so that a fleet fetches one access
- * token per token lifetime. Works with a standalone Redis ({@link RedisClient}) and with Redis Cluster
- * ({@link RedisClusterClient}).
+ * token per token lifetime. Works with a standalone Redis, Redis Sentinel ({@code redis-sentinel://}), Redis
+ * Cluster ({@link RedisClusterClient}), ACL users and passwords, and TLS ({@code rediss://}).
  *
  * <pre>{@code
  * RedisTokenStore store = RedisTokenStore.create("redis://127.0.0.1:6379");
@@ -57,18 +81,26 @@ import org.slf4j.LoggerFactory;
  * secret, never the secret itself) and the prefix {@code P} (default {@value #DEFAULT_KEY_PREFIX}):
  * <ul>
  *   <li>{@code P{K}} holds {@code <issuedAtEpochMillis>:<expiresAtEpochMillis>:<token>} with a TTL that ends at
- *       the token's expiry;</li>
+ *       the token's expiry; a put never replaces a token that expires later (one Lua script compares and
+ *       writes);</li>
  *   <li>{@code P{K}:lease} holds the random id of the instance refreshing the token ({@code SET NX PX});</li>
- *   <li>{@code P{K}:stored} is the pub/sub channel on which every put is announced.</li>
+ *   <li>{@code P{K}:stored} is the pub/sub channel on which every stored token is announced.</li>
  * </ul>
  * The braces are a Redis Cluster hash tag: the token and its lease live in one slot, as the Lua scripts require.
  *
+ * <p>What it needs from Redis: Lua scripts ({@code EVAL}), {@code GET}, {@code SET NX PX}, and for prompt
+ * wake-ups {@code PUBLISH}/{@code SUBSCRIBE}. It checks on its first connection: without Pub/Sub, waiting
+ * instances poll every {@link #DEFAULT_POLL_INTERVAL}; without Lua, every call fails with
+ * {@link RedisStoreConfigurationException} (and the client uses in-process tokens), since the store could no
+ * longer keep a late refresher from overwriting a newer token.
+ *
  * <p>Failure behaviour: the store starts connecting in the background when it is built, so it can be built while
- * Redis is down. A call waits at most {@link #DEFAULT_CONNECT_TIMEOUT} for a connection still opening; after a
- * failed attempt, calls fail at once for a second until the next one. Every command has a short timeout
- * ({@link #DEFAULT_COMMAND_TIMEOUT}), and while an open connection is broken, commands are rejected at once
- * until Lettuce has reconnected. Failures are thrown as {@link RedisStoreException}, which {@code WeComClient}
- * catches to fall back on in-process tokens.
+ * Redis is down. A refused connection fails the first call at once; a call waits at most
+ * {@link #DEFAULT_CONNECT_TIMEOUT} for a connection still opening, and after a failed attempt, calls fail at once
+ * for a second until the next one. Every command has a short timeout ({@link #DEFAULT_COMMAND_TIMEOUT}), and
+ * while an open connection is broken, commands are rejected at once until Lettuce has reconnected (through the
+ * Sentinels to the current master, for a Sentinel URI). Failures are thrown as {@link RedisStoreException}, which
+ * {@code WeComClient} catches to fall back on in-process tokens.
  */
 public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisTokenStore.class);
@@ -82,21 +114,31 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(300);
     /**
      * How often a waiting instance re-reads the token even without a notification: a safety net for a
-     * notification lost while the pub/sub connection reconnects. Notifications normally wake waiters at once.
+     * notification lost while the pub/sub connection reconnects, and the only signal where Redis has no Pub/Sub.
      */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(25);
     /**
-     * The default time a call waits for a connection that is still opening, and the connect timeout of a client
-     * the store creates. Longer than a command: the first connection of a JVM loads Netty and resolves the host.
-     * The store starts connecting when it is built, and a refused connection fails at once.
+     * The default time a call waits for a connection that is still opening, and the connect and handshake timeout
+     * of a client the store creates. Longer than a command: the first connection of a JVM loads Netty and
+     * resolves the host. A refused connection fails at once.
      */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** After a failed connect, calls fail at once for this long instead of each paying a connect timeout. */
     static final Duration CONNECT_RETRY_DELAY = Duration.ofSeconds(1);
 
+    /**
+     * Stores ARGV[1] unless the stored token expires later than ARGV[2]; the same expiry replaces (a token with
+     * a restarted validity is the same version or newer). PX keeps the key no longer than the token. Announces
+     * only what it stored: a refused put changes nothing a waiter could wake for.
+     */
     private static final String PUT_SCRIPT = ""
-            + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
-            + "redis.call('PUBLISH', ARGV[3], ARGV[4])\n"
+            + "local v = redis.call('GET', KEYS[1])\n"
+            + "if v then\n"
+            + "  local e = tonumber(string.match(v, '^%d+:(%d+):'))\n"
+            + "  if e and e > tonumber(ARGV[2]) then return 0 end\n"
+            + "end\n"
+            + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])\n"
+            + "if ARGV[5] == '1' then redis.call('PUBLISH', ARGV[4], ARGV[2]) end\n"
             + "return 1";
     private static final String INVALIDATE_SCRIPT = ""
             + "local v = redis.call('GET', KEYS[1])\n"
@@ -109,16 +151,18 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             + "  return redis.call('DEL', KEYS[1])\n"
             + "end\n"
             + "return 0";
+    /** Touches nothing; one key, because proxies such as Twemproxy route scripts by their first key. */
+    private static final String PROBE_SCRIPT = "return 1";
+    /** The key and channel of the start-up probes, inside the prefix so that ACL key and channel patterns match. */
+    private static final String PROBE_KEY = "probe";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyLayout layout;
     private final Duration commandTimeout;
-    private final Duration leaseTime;
-    private final Duration waitTime;
     private final Duration pollInterval;
     private final Clock clock;
-    private final String mode;
+    private final String description;
     private final LazyConnection<Link> commands;
     private final LazyConnection<StatefulRedisPubSubConnection<String, String>> pubSub;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
@@ -126,52 +170,76 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private final AtomicLong signals = new AtomicLong();
     private final Runnable shutdown;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Each configuration problem is logged once per store, not on every call. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    /** Set by the first connection's probe when the server cannot run scripts: the message of every failure. */
+    private volatile String scriptsUnavailable;
+    /** Whether puts announce themselves (PUBLISH) and waiters listen (SUBSCRIBE); off when either is missing. */
+    private volatile boolean notifications = true;
 
     /** The commands this store uses, from either a standalone or a cluster connection. */
     private static final class Link {
         final StatefulConnection<String, String> connection;
         final RedisStringCommands<String, String> strings;
         final RedisScriptingCommands<String, String> scripts;
+        final BaseRedisCommands<String, String> base;
 
         Link(StatefulRedisConnection<String, String> c) {
             this.connection = c;
             this.strings = c.sync();
             this.scripts = c.sync();
+            this.base = c.sync();
         }
 
         Link(StatefulRedisClusterConnection<String, String> c) {
             this.connection = c;
             this.strings = c.sync();
             this.scripts = c.sync();
+            this.base = c.sync();
         }
     }
 
     private RedisTokenStore(Builder b) {
         this.layout = new KeyLayout(b.keyPrefix);
         this.commandTimeout = b.commandTimeout;
-        this.leaseTime = b.leaseTime;
-        this.waitTime = b.waitTime;
         this.pollInterval = b.pollInterval;
         this.clock = b.clock;
         Duration timeout = commandTimeout;
         Duration connectTimeout = b.connectTimeout;
+        // Quick check and Lettuce connect (each trying every Sentinel in turn), handshake, and the start-up
+        // probes: the longest one attempt can run.
+        int targets = b.redisUri == null ? 1 : Math.max(1, b.redisUri.getSentinels().size());
+        Duration attemptBound = connectTimeout.multipliedBy(2L * targets + 2).plus(commandTimeout.multipliedBy(3))
+                .plusSeconds(1);
+        Runnable quickCheck = () -> { };
         if (b.clusterClient != null) {
             RedisClusterClient cluster = b.clusterClient;
-            this.mode = "cluster";
-            this.commands = new LazyConnection<>("cluster", () -> {
+            this.description = "mode=cluster";
+            this.commands = new LazyConnection<>("cluster", quickCheck, () -> {
                 StatefulRedisClusterConnection<String, String> c = cluster.connect();
-                c.setTimeout(timeout);
-                return new Link(c);
-            }, link -> link.connection.close(), connectTimeout, CONNECT_RETRY_DELAY);
-            this.pubSub = new LazyConnection<>("cluster pub/sub", () -> configure(cluster.connectPubSub()),
-                    StatefulConnection::close, connectTimeout, CONNECT_RETRY_DELAY);
+                return probed(c, () -> new Link(c));
+            }, link -> link.connection.close(), e -> connectFailure("cluster", e), connectTimeout,
+                    CONNECT_RETRY_DELAY, attemptBound);
+            this.pubSub = new LazyConnection<>("cluster pub/sub", quickCheck,
+                    () -> configure(cluster.connectPubSub()), StatefulConnection::close,
+                    e -> connectFailure("cluster pub/sub", e), connectTimeout, CONNECT_RETRY_DELAY, attemptBound);
             this.shutdown = () -> { };
         } else {
             RedisClient client;
+            String mode;
             if (b.client != null) {
                 client = b.client;
+                mode = "mode=standalone";
                 this.shutdown = () -> { };
             } else {
+                RedisURI uri = b.redisUri;
+                mode = uri.getSentinels().isEmpty() ? "mode=standalone, target=" + target(uri)
+                        : "mode=sentinel, master=" + uri.getSentinelMasterId() + ", sentinels=" + target(uri);
+                if (uri.isSsl()) {
+                    mode += ", tls";
+                }
+                quickCheck = tcpCheck(uri, connectTimeout);
                 ClientResources resources = DefaultClientResources.builder()
                         .ioThreadPoolSize(2)
                         .computationThreadPoolSize(2)
@@ -179,24 +247,37 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
                                 TimeUnit.MILLISECONDS))
                         .build();
-                RedisURI uri = b.redisUri;
-                uri.setTimeout(timeout);
+                // The URI's timeout bounds the connection handshake (AUTH, the Sentinel lookup); each command
+                // gets the command timeout instead.
+                uri.setTimeout(connectTimeout);
+                uri.getSentinels().forEach(s -> s.setTimeout(connectTimeout));
+                // No CLIENT SETINFO in the handshake (with RESP2 there is no HELLO either): proxies such as
+                // Twemproxy close the connection on a command they do not know.
+                uri.setLibraryName("");
+                uri.setLibraryVersion("");
                 client = RedisClient.create(resources, uri);
-                client.setOptions(recommendedOptions(timeout, connectTimeout));
+                ClientOptions.Builder options = recommendedOptions(timeout, connectTimeout).mutate();
+                if (b.trust != null) {
+                    options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(b.trust)
+                            .handshakeTimeout(connectTimeout).build());
+                }
+                client.setOptions(options.build());
                 RedisClient owned = client;
                 this.shutdown = () -> {
                     owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
                     resources.shutdown(0, 2, TimeUnit.SECONDS);
                 };
             }
-            this.mode = "standalone";
-            this.commands = new LazyConnection<>("standalone", () -> {
+            this.description = mode;
+            String name = mode.startsWith("mode=sentinel") ? "sentinel" : "standalone";
+            this.commands = new LazyConnection<>(name, quickCheck, () -> {
                 StatefulRedisConnection<String, String> c = client.connect();
-                c.setTimeout(timeout);
-                return new Link(c);
-            }, link -> link.connection.close(), connectTimeout, CONNECT_RETRY_DELAY);
-            this.pubSub = new LazyConnection<>("pub/sub", () -> configure(client.connectPubSub()),
-                    StatefulConnection::close, connectTimeout, CONNECT_RETRY_DELAY);
+                return probed(c, () -> new Link(c));
+            }, link -> link.connection.close(), e -> connectFailure(name, e), connectTimeout,
+                    CONNECT_RETRY_DELAY, attemptBound);
+            this.pubSub = new LazyConnection<>("pub/sub", quickCheck, () -> configure(client.connectPubSub()),
+                    StatefulConnection::close, e -> connectFailure("pub/sub", e), connectTimeout,
+                    CONNECT_RETRY_DELAY, attemptBound);
         }
         // Open both connections in the background now, so that the first refresh finds them ready.
         commands.connectInBackground();
@@ -204,9 +285,11 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
 
     /**
-     * The client options this store uses for a client it creates: auto-reconnect, commands rejected at once
-     * while disconnected (instead of queued until the timeout), and connect and command timeouts of
-     * {@code commandTimeout}. Pass them to your own client for the same failure behaviour:
+     * The client options this store uses for a client it creates: auto-reconnect; commands rejected at once
+     * while disconnected (instead of queued until the timeout) and never replayed after a reconnect (a token
+     * store's caller has moved on by then, and a replayed {@code SET NX} would leave a lease nobody holds);
+     * RESP2, which every Redis and proxy speaks; connect and command timeouts of {@code commandTimeout}. Pass
+     * them to your own client for the same failure behaviour:
      * {@code redisClient.setOptions(RedisTokenStore.recommendedOptions(Duration.ofMillis(300)))}.
      *
      * @param commandTimeout the connect and command time limit
@@ -222,28 +305,188 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         return ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(command -> true)
+                .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build();
     }
 
-    private StatefulRedisPubSubConnection<String, String> configure(StatefulRedisPubSubConnection<String, String> c) {
-        c.setTimeout(commandTimeout);
-        c.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                wakeWaiters();
+    /** host:port of the server, or of every Sentinel; never the user info. */
+    private static String target(RedisURI uri) {
+        if (!uri.getSentinels().isEmpty()) {
+            return uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort())
+                    .collect(Collectors.joining(",", "[", "]"));
+        }
+        return uri.getSocket() != null ? "unix-socket" : uri.getHost() + ":" + uri.getPort();
+    }
+
+    /**
+     * A plain TCP connect to the server (or to each Sentinel until one answers): it fails in about a millisecond
+     * where the first Lettuce connect of a JVM needs most of a second to report the same refusal.
+     */
+    private static Runnable tcpCheck(RedisURI uri, Duration connectTimeout) {
+        List<RedisURI> targets = uri.getSentinels().isEmpty() ? List.of(uri) : List.copyOf(uri.getSentinels());
+        if (uri.getSentinels().isEmpty() && uri.getSocket() != null) {
+            return () -> { };
+        }
+        int millis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+        return () -> {
+            IOException last = null;
+            for (RedisURI target : targets) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), millis);
+                    return;
+                } catch (IOException e) {
+                    last = e;
+                }
             }
-        });
-        return c;
+            throw new RedisStoreException("cannot reach Redis at " + target(uri) + ": "
+                    + LazyConnection.describe(last), last);
+        };
+    }
+
+    /**
+     * Runs the start-up probes on a new command connection: a server (or proxy) without Lua or Pub/Sub is
+     * reported once, here, instead of failing later on a refresh. Closes the connection if a probe shows it
+     * cannot be used (no password, a wrong one).
+     */
+    private Link probed(StatefulConnection<String, String> c, java.util.function.Supplier<Link> link) {
+        try {
+            c.setTimeout(commandTimeout);
+            Link l = link.get();
+            String[] keys = {layout.tokenKey(PROBE_KEY)};
+            try {
+                l.scripts.eval(PROBE_SCRIPT, ScriptOutputType.INTEGER, keys);
+            } catch (RedisCommandExecutionException e) {
+                throwIfCredentials(e);
+                scriptsUnavailable = "Redis does not run Lua scripts for this store (EVAL failed: "
+                        + LazyConnection.describe(e) + "). RedisTokenStore needs EVAL for its atomic put,"
+                        + " invalidate and lease release, so it is off: each instance uses its own token. Use a"
+                        + " Redis or proxy that allows EVAL (see docs/token-stores.md, requirements)";
+                report("lua", scriptsUnavailable);
+                return l;
+            }
+            try {
+                l.base.publish(layout.channel(PROBE_KEY), "");
+            } catch (RedisCommandExecutionException e) {
+                throwIfCredentials(e);
+                notificationsOff("PUBLISH failed: " + LazyConnection.describe(e));
+            }
+            return l;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private StatefulRedisPubSubConnection<String, String> configure(StatefulRedisPubSubConnection<String, String> c) {
+        try {
+            c.setTimeout(commandTimeout);
+            String probe = layout.channel(PROBE_KEY);
+            try {
+                c.sync().subscribe(probe);
+                c.sync().unsubscribe(probe);
+            } catch (RedisCommandExecutionException e) {
+                throwIfCredentials(e);
+                notificationsOff("SUBSCRIBE failed: " + LazyConnection.describe(e));
+                throw new RedisStoreException("no Pub/Sub", e, false);
+            }
+            c.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    wakeWaiters();
+                }
+            });
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void notificationsOff(String why) {
+        if (notifications) {
+            notifications = false;
+            if (reported.add("pubsub")) {
+                LOG.info("Redis offers no Pub/Sub to this store ({}); instances waiting for another's refresh re-read"
+                        + " the token every {} ms instead: store={}", why, pollInterval.toMillis(), this);
+            }
+        }
+    }
+
+    /** Logs a configuration problem once per store, as a warning: the client's own warning only names the type. */
+    private void report(String kind, String message) {
+        if (reported.add(kind)) {
+            LOG.warn("{}: store={}", message, this);
+        }
+    }
+
+    private static void throwIfCredentials(RedisCommandExecutionException e) {
+        RedisStoreConfigurationException problem = configurationProblem(e);
+        if (problem != null) {
+            throw problem;
+        }
+    }
+
+    /** The configuration problem behind {@code t}, if it is one (credentials, permissions, TLS), else null. */
+    private static RedisStoreConfigurationException configurationProblem(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RedisStoreConfigurationException) {
+                return new RedisStoreConfigurationException(c.getMessage(), c);
+            }
+            if (c instanceof RedisCommandExecutionException) {
+                String reply = String.valueOf(c.getMessage());
+                String code = reply.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+                switch (code) {
+                    case "WRONGPASS":
+                        return new RedisStoreConfigurationException("Redis rejected the user name or password"
+                                + " (WRONGPASS): check the credentials in the Redis URI", c);
+                    case "NOAUTH":
+                        return new RedisStoreConfigurationException("Redis requires a password (NOAUTH) and none"
+                                + " was given: use redis://:password@host or redis://user:password@host", c);
+                    case "NOPERM":
+                        return new RedisStoreConfigurationException("the Redis user may not run a command this store"
+                                + " needs (" + reply + "): allow GET, SET, EVAL, PUBLISH and SUBSCRIBE on the"
+                                + " store's keys and channels (see docs/token-stores.md)", c);
+                    default:
+                        if (reply.startsWith("ERR AUTH") || reply.contains("without any password configured")) {
+                            return new RedisStoreConfigurationException("the Redis URI has a password but the server"
+                                    + " requires none: remove it from the URI or set requirepass", c);
+                        }
+                }
+            }
+            if (c instanceof SSLException || c instanceof CertificateException) {
+                return new RedisStoreConfigurationException("TLS handshake with Redis failed ("
+                        + LazyConnection.describe(c) + "): the server must speak TLS on this port, and its"
+                        + " certificate must be trusted (a private CA: trustedCertificates(..) or trustStore(..))"
+                        + " and name the host of the Redis URI", c);
+            }
+        }
+        return null;
+    }
+
+    private RedisStoreException connectFailure(String name, Throwable t) {
+        RedisStoreConfigurationException problem = configurationProblem(t);
+        if (problem != null) {
+            report(problem.getMessage(), problem.getMessage());
+            return problem;
+        }
+        if (t instanceof RedisStoreException) {
+            RedisStoreException s = (RedisStoreException) t;
+            return new RedisStoreException(s.getMessage(), s, s.retryable());
+        }
+        return new RedisStoreException("cannot connect to Redis (" + name + "): " + LazyConnection.describe(t), t);
     }
 
     /**
      * A store on a Redis it connects to itself, with this class's defaults. {@link #close()} shuts the
      * connection down.
      *
-     * @param redisUri for example {@code redis://127.0.0.1:6379/0} or {@code rediss://:password@host:6380}
-     * @return the store; it connects on first use
+     * @param redisUri for example {@code redis://127.0.0.1:6379/0}, {@code redis://user:password@host},
+     *                 {@code rediss://:password@host:6380} or
+     *                 {@code redis-sentinel://10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379#mymaster}
+     * @return the store; it connects in the background
      * @throws IllegalArgumentException if the URI is blank or malformed
      */
     public static RedisTokenStore create(String redisUri) {
@@ -255,7 +498,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      * client. Give it {@link #recommendedOptions(Duration)} for fast failure while Redis is down.
      *
      * @param client the client to open connections with
-     * @return the store; it connects on first use
+     * @return the store; it connects in the background
      */
     public static RedisTokenStore create(RedisClient client) {
         return builder().client(client).build();
@@ -265,7 +508,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      * A store on the caller's Redis Cluster client, with this class's defaults; the caller keeps ownership.
      *
      * @param clusterClient the cluster client to open connections with
-     * @return the store; it connects on first use
+     * @return the store; it connects in the background
      */
     public static RedisTokenStore create(RedisClusterClient clusterClient) {
         return builder().clusterClient(clusterClient).build();
@@ -289,6 +532,11 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         return token.filter(t -> t.expiresAt().isAfter(clock.instant()));
     }
 
+    /**
+     * Stores the token unless Redis holds one that expires later (compared and written in one Lua script), so a
+     * refresher that finished late never overwrites the newer token another instance stored meanwhile. A stored
+     * token is announced on the key's channel and wakes this store's own waiters.
+     */
     @Override
     public void put(String key, AccessToken token) {
         String tokenKey = layout.tokenKey(key);
@@ -299,9 +547,15 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             return;
         }
         String[] keys = {tokenKey};
-        call("PUT", link -> link.scripts.eval(PUT_SCRIPT, ScriptOutputType.INTEGER, keys,
-                StoredToken.encode(token), Long.toString(ttlMillis), layout.channel(key),
-                Long.toString(token.expiresAt().toEpochMilli())));
+        // Read inside the call: the first connection's probe decides whether PUBLISH exists.
+        Long stored = call("PUT", link -> link.scripts.eval(PUT_SCRIPT, ScriptOutputType.INTEGER, keys,
+                StoredToken.encode(token), Long.toString(token.expiresAt().toEpochMilli()),
+                Long.toString(ttlMillis), layout.channel(key), notifications ? "1" : "0"));
+        if (stored != null && stored == 1) {
+            wakeWaiters();
+        } else {
+            LOG.debug("kept the stored token: it expires later than the one offered");
+        }
     }
 
     @Override
@@ -314,31 +568,34 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         return removed != null && removed > 0;
     }
 
+    /** Takes the lease for exactly {@code leaseTime}: the client derives it from its own retry budget. */
     @Override
     public Optional<RefreshLease> tryAcquireLease(String key, Duration leaseTime) {
         String leaseKey = layout.leaseKey(key);
-        checkPositive(leaseTime, "leaseTime");
-        long millis = Math.max(1, (this.leaseTime != null ? this.leaseTime : leaseTime).toMillis());
+        long millis = Math.max(1, checkPositive(leaseTime, "leaseTime").toMillis());
         String owner = newOwnerId();
         String reply = call("LEASE", link -> link.strings.set(leaseKey, owner, SetArgs.Builder.nx().px(millis)));
         return "OK".equals(reply) ? Optional.of(new Lease(leaseKey, owner)) : Optional.empty();
     }
 
     /**
-     * Waits for a token that differs from {@code staleValue}, woken by the pub/sub notification that every
-     * {@link #put} publishes, and re-reading at least every poll interval in case a notification was lost.
+     * Waits for a token that expires after {@code expiresAfter}, woken by the notification that every stored
+     * token publishes, and re-reading at least every poll interval in case a notification was lost (or always,
+     * where Redis has no Pub/Sub). Never waits longer than {@code maxWait}, not even for a pub/sub connection
+     * that is still opening.
      */
     @Override
-    public Optional<AccessToken> awaitToken(String key, java.time.Instant expiresAfter, Duration maxWait)
+    public Optional<AccessToken> awaitToken(String key, Instant expiresAfter, Duration maxWait)
             throws InterruptedException {
         KeyLayout.checkKey(key);
         Objects.requireNonNull(maxWait, "maxWait == null");
-        Duration wait = waitTime != null && waitTime.compareTo(maxWait) < 0 ? waitTime : maxWait;
-        long deadline = System.nanoTime() + wait.toNanos();
+        long deadline = System.nanoTime() + maxWait.toNanos();
         String channel = layout.channel(key);
         while (true) {
-            // Until the subscription stands (its connection may still be opening), every round tries again.
-            subscribe(channel);
+            if (notifications) {
+                // Until the subscription stands, every round tries again; it never waits past the deadline.
+                subscribe(channel, deadline);
+            }
             // Read the signal count before the token so that a put landing in between is never missed.
             long seen = signals.get();
             Optional<AccessToken> token = get(key);
@@ -360,29 +617,43 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
 
     /**
-     * Subscribes to {@code channel} once per store; concurrent waiters share the one SUBSCRIBE and all wait for
-     * its confirmation, so none of them reads the token before a put could reach it as a notification.
+     * Subscribes to {@code channel} once per store; concurrent waiters share the one SUBSCRIBE and all wait (until
+     * {@code deadline} at most) for its confirmation, so none of them reads the token before a put could reach it
+     * as a notification. Lettuce re-subscribes by itself after a reconnect.
      */
-    private void subscribe(String channel) {
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> subscription = subscriptions.putIfAbsent(channel, mine);
+    private void subscribe(String channel, long deadline) throws InterruptedException {
+        CompletableFuture<Void> subscription = subscriptions.get(channel);
         if (subscription == null) {
-            subscription = mine;
+            StatefulRedisPubSubConnection<String, String> c;
             try {
-                // Lettuce re-subscribes by itself after a reconnect, so each channel is subscribed once.
-                pubSub.get().sync().subscribe(channel);
-                mine.complete(null);
-            } catch (RuntimeException e) {
-                subscriptions.remove(channel, mine);
-                mine.completeExceptionally(e);
+                c = pubSub.get(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            } catch (RedisStoreException e) {
+                LOG.debug("pub/sub connection not open, waiting by polling: {}", e.getMessage());
+                return;
+            }
+            if (c == null) {
+                return;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            subscription = subscriptions.putIfAbsent(channel, mine);
+            if (subscription == null) {
+                subscription = mine;
+                c.async().subscribe(channel).whenComplete((ok, e) -> {
+                    if (e == null) {
+                        mine.complete(null);
+                    } else {
+                        subscriptions.remove(channel, mine);
+                        mine.completeExceptionally(e);
+                    }
+                });
             }
         }
+        long wait = Math.min(commandTimeout.toNanos(), deadline - System.nanoTime());
         try {
-            subscription.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            subscription.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("pub/sub unavailable, waiting by polling: {}", LazyConnection.describe(e instanceof ExecutionException ? e.getCause() : e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            LOG.debug("not subscribed yet, waiting by polling: {}",
+                    LazyConnection.describe(e instanceof ExecutionException ? e.getCause() : e));
         }
     }
 
@@ -395,12 +666,21 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     private <T> T call(String operation, Function<Link, T> command) {
         if (closed.get()) {
-            throw new RedisStoreException("Redis token store is closed", null);
+            throw new RedisStoreException("Redis token store is closed", null, false);
         }
         Link link = commands.get();
+        String unavailable = scriptsUnavailable;
+        if (unavailable != null) {
+            throw new RedisStoreConfigurationException(unavailable, null);
+        }
         try {
             return command.apply(link);
         } catch (RuntimeException e) {
+            RedisStoreConfigurationException problem = configurationProblem(e);
+            if (problem != null) {
+                report(problem.getMessage(), problem.getMessage());
+                throw problem;
+            }
             throw new RedisStoreException("Redis " + operation + " failed: " + LazyConnection.describe(e), e);
         }
     }
@@ -411,7 +691,11 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** Closes this store's connections, and the client too when the store created it. Idempotent. */
+    /**
+     * Closes this store's connections, and the client too when the store created it. Waits for a connection
+     * attempt still running (bounded by the connect timeout), so that nothing is left to log on a stopped event
+     * loop. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -423,10 +707,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         wakeWaiters();
     }
 
-    /** @return the mode and key prefix; never a URI (it may carry a password) */
+    /** @return the mode, the server's or Sentinels' host and port, and the key prefix; never a password */
     @Override
     public String toString() {
-        return "RedisTokenStore{mode=" + mode + ", keyPrefix=" + layout.prefix() + "}";
+        return "RedisTokenStore{" + description + ", keyPrefix=" + layout.prefix() + "}";
     }
 
     private final class Lease implements RefreshLease {
@@ -473,9 +757,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      *
      * <pre>{@code
      * RedisTokenStore store = RedisTokenStore.builder()
-     *         .clusterClient(RedisClusterClient.create("redis://10.0.0.1:7000"))
+     *         .redisUri("rediss://wecomkit:" + password + "@redis.internal:6380")
+     *         .trustedCertificates(Path.of("/etc/ssl/private-ca.pem"))
      *         .keyPrefix("billing:wecomkit:")
-     *         .commandTimeout(Duration.ofMillis(500))
      *         .build();
      * }</pre>
      */
@@ -486,10 +770,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration leaseTime;
-        private Duration waitTime;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Clock clock = Clock.systemUTC();
+        private TrustManagerFactory trust;
 
         private Builder() {
         }
@@ -497,21 +780,34 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         /**
          * Connect to this Redis with a client the store creates, configures and closes itself.
          *
-         * @param redisUri for example {@code redis://127.0.0.1:6379/0}
+         * @param redisUri {@code redis://[[user]:password@]host[:port][/db]}, {@code rediss://…} for TLS, or
+         *                 {@code redis-sentinel://[[user]:password@]host1[:port1][,host2[:port2]…][/db]#master}
+         *                 (the credentials are the data nodes'; Sentinels are asked without a password)
          * @return this builder
-         * @throws IllegalArgumentException if the URI is blank or malformed (the message omits the URI, which
-         *                                  may carry a password)
+         * @throws IllegalArgumentException if the URI is blank or malformed, or a Sentinel URI names no master
+         *                                  (the message omits the URI, which may carry a password)
          */
         public Builder redisUri(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri == null");
             if (redisUri.isBlank()) {
                 throw new IllegalArgumentException("redisUri is blank");
             }
+            RedisURI parsed;
             try {
-                this.redisUri = RedisURI.create(redisUri);
+                parsed = RedisURI.create(redisUri);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("redisUri is not a Redis URI (redis://host:port/db)");
+                if (redisUri.startsWith("redis-sentinel:") || redisUri.startsWith("rediss-sentinel:")) {
+                    throw new IllegalArgumentException("redisUri is not a Sentinel URI with a master name"
+                            + " (redis-sentinel://host1:port1,host2:port2#<master name>)");
+                }
+                throw new IllegalArgumentException("redisUri is not a Redis URI (redis://host:port/db,"
+                        + " rediss://…, redis-sentinel://host:port,…#<master name>)");
             }
+            if (!parsed.getSentinels().isEmpty() && (parsed.getSentinelMasterId() == null
+                    || parsed.getSentinelMasterId().isBlank())) {
+                throw new IllegalArgumentException("redisUri names no Sentinel master: end it with #<master name>");
+            }
+            this.redisUri = parsed;
             return this;
         }
 
@@ -538,8 +834,62 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
 
         /**
-         * @param keyPrefix prepended to every key, default {@value RedisTokenStore#DEFAULT_KEY_PREFIX}; may be empty; must not
-         *                  contain braces (they would break the cluster hash tag) or whitespace
+         * Trust the CA certificates in this PEM file instead of the JDK's default CAs, for a {@code rediss://}
+         * server whose certificate a private CA signed. The host name is still checked against the certificate.
+         *
+         * @param pemFile one or more {@code -----BEGIN CERTIFICATE-----} blocks
+         * @return this builder
+         * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+         */
+        public Builder trustedCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "pemFile == null");
+            Collection<? extends Certificate> certificates;
+            try (InputStream in = Files.newInputStream(pemFile)) {
+                certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            } catch (IOException | CertificateException e) {
+                throw new IllegalArgumentException("trustedCertificates: cannot read certificates from the file ("
+                        + e.getClass().getSimpleName() + ")", e);
+            }
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("trustedCertificates: the file holds no certificate");
+            }
+            try {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                List<Certificate> list = new ArrayList<>(certificates);
+                for (int i = 0; i < list.size(); i++) {
+                    store.setCertificateEntry("ca-" + i, list.get(i));
+                }
+                return trustStore(store);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("trustedCertificates: " + e.getClass().getSimpleName(), e);
+            }
+        }
+
+        /**
+         * Trust the certificates in this key store instead of the JDK's default CAs, for a {@code rediss://}
+         * server whose certificate a private CA signed. The host name is still checked against the certificate.
+         *
+         * @param trustStore a loaded key store with the CA's certificate entries
+         * @return this builder
+         * @throws IllegalArgumentException if the key store cannot be used as a trust store
+         */
+        public Builder trustStore(KeyStore trustStore) {
+            Objects.requireNonNull(trustStore, "trustStore == null");
+            try {
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(
+                        TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(trustStore);
+                this.trust = factory;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("trustStore: " + e.getClass().getSimpleName(), e);
+            }
+            return this;
+        }
+
+        /**
+         * @param keyPrefix prepended to every key, default {@value RedisTokenStore#DEFAULT_KEY_PREFIX}; may be
+         *                  empty; must not contain braces (they would break the cluster hash tag) or whitespace
          * @return this builder
          */
         public Builder keyPrefix(String keyPrefix) {
@@ -548,7 +898,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
 
         /**
-         * @param commandTimeout the time limit of each Redis command and connect, default
+         * @param commandTimeout the time limit of each Redis command, default
          *                       {@link RedisTokenStore#DEFAULT_COMMAND_TIMEOUT}
          * @return this builder
          */
@@ -558,37 +908,13 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
 
         /**
-         * @param connectTimeout how long a call waits for a connection that is still opening, and the connect
-         *                       timeout of a client the store creates; default
+         * @param connectTimeout how long a call waits for a connection that is still opening, and the connect and
+         *                       handshake timeout of a client the store creates; default
          *                       {@link RedisTokenStore#DEFAULT_CONNECT_TIMEOUT}
          * @return this builder
          */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = checkPositive(connectTimeout, "connectTimeout");
-            return this;
-        }
-
-        /**
-         * Overrides the lease time the client asks for: how long other instances wait for a refresher that
-         * died before one of them fetches by itself. Unset by default (the client's choice is used).
-         *
-         * @param leaseTime how long a refresh lease lasts unless released
-         * @return this builder
-         */
-        public Builder leaseTime(Duration leaseTime) {
-            this.leaseTime = checkPositive(leaseTime, "leaseTime");
-            return this;
-        }
-
-        /**
-         * Caps how long one {@link RedisTokenStore#awaitToken} call waits, whatever the client asks for. Unset by
-         * default: the client already bounds its wait (lease time plus lease wait) and asks in short slices.
-         *
-         * @param waitTime the longest wait in one {@link RedisTokenStore#awaitToken} call
-         * @return this builder
-         */
-        public Builder waitTime(Duration waitTime) {
-            this.waitTime = checkPositive(waitTime, "waitTime");
             return this;
         }
 
@@ -612,15 +938,20 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
 
         /**
-         * @return the store; it connects on first use, so Redis may be down now
+         * @return the store; it connects in the background, so Redis may be down now
          * @throws IllegalStateException if not exactly one of {@code redisUri}, {@code client} or
-         *                               {@code clusterClient} was given
+         *                               {@code clusterClient} was given, or a trust option was given without a
+         *                               {@code rediss://} URI
          */
         public RedisTokenStore build() {
             int sources = (redisUri != null ? 1 : 0) + (client != null ? 1 : 0) + (clusterClient != null ? 1 : 0);
             if (sources != 1) {
                 throw new IllegalStateException("exactly one of redisUri, client or clusterClient is required, got "
                         + sources);
+            }
+            if (trust != null && (redisUri == null || !redisUri.isSsl())) {
+                throw new IllegalStateException("trustedCertificates or trustStore needs a rediss:// redisUri; a"
+                        + " client of your own takes its TLS settings from its ClientOptions");
             }
             return new RedisTokenStore(this);
         }

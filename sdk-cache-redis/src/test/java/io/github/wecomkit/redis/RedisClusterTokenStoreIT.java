@@ -176,13 +176,8 @@ class RedisClusterTokenStoreIT {
         RedisTokenStore waiter = store(RedisTokenStore.builder().pollInterval(Duration.ofMinutes(1)));
         RedisTokenStore winner = store();
         String key = "access_token:wwcorp:00112233aabbccdd";
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return waiter.awaitToken(key, null, Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(waiter, key, null, Duration.ofMinutes(1), pool);
         String channel = "wecomkit:{" + key + "}:stored";
         Eventually.await("waiter subscribed", Duration.ofSeconds(10), () -> NODE_COMMANDS.stream()
                 .mapToLong(c -> c.pubsubNumsub(channel).get(channel)).sum() == 1);

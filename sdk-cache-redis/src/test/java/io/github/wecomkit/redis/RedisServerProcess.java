@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A real {@code redis-server} process on a loopback port, which a test can kill and restart on the same port.
  * The binary comes from the embedded-redis test jar (linux x86-64, linux arm64, macOS), so a machine with only a
- * JDK runs the tests; {@code -Dredis.server=/path/to/redis-server} uses another binary.
+ * JDK runs the tests; {@code -Dredis.server=/path/to/redis-server} uses another binary. The same binary runs as a
+ * Sentinel ({@link #startSentinel}) and, since it links OpenSSL, with TLS ({@link #startTls}).
  */
 final class RedisServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
@@ -32,13 +33,18 @@ final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    /** A config file written before the first start, or null; Sentinel rewrites its own. */
+    private final Path config;
     private final List<String> extraArgs;
+    private final boolean tls;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir, List<String> extraArgs) {
+    private RedisServerProcess(int port, Path dir, Path config, List<String> extraArgs, boolean tls) {
         this.port = port;
         this.dir = dir;
+        this.config = config;
         this.extraArgs = extraArgs;
+        this.tls = tls;
     }
 
     /** Starts a standalone server on a free loopback port. */
@@ -47,9 +53,47 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     static RedisServerProcess start(int port, String... extraArgs) {
+        return launch(port, null, false, List.of(extraArgs));
+    }
+
+    /**
+     * Starts a server that first reads {@code configText} as its config file: for directives that the command
+     * line cannot carry, such as {@code rename-command SUBSCRIBE ""}.
+     */
+    static RedisServerProcess startWithConfig(String configText, String... extraArgs) {
+        return launch(freePort(), configText, false, List.of(extraArgs));
+    }
+
+    /** Starts a Sentinel watching {@code masterName} at {@code masterPort} on loopback. */
+    static RedisServerProcess startSentinel(String masterName, int masterPort, int quorum, Duration downAfter) {
+        String conf = "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum + "\n"
+                + "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis() + "\n"
+                + "sentinel failover-timeout " + masterName + " 5000\n"
+                + "sentinel parallel-syncs " + masterName + " 1\n";
+        return launch(freePort(), conf, false, List.of("--sentinel"));
+    }
+
+    /**
+     * Starts a server that speaks only TLS on its port, with this certificate and key (PEM files); clients
+     * are not asked for certificates.
+     */
+    static RedisServerProcess startTls(Path certPem, Path keyPem, Path caPem, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--tls-cert-file", certPem.toString(),
+                "--tls-key-file", keyPem.toString(), "--tls-ca-cert-file", caPem.toString(),
+                "--tls-auth-clients", "no"));
+        args.addAll(List.of(extraArgs));
+        return launch(freePort(), null, true, args);
+    }
+
+    private static RedisServerProcess launch(int port, String configText, boolean tls, List<String> extraArgs) {
         try {
             Path dir = Files.createTempDirectory("wecomkit-redis-" + port + "-");
-            RedisServerProcess server = new RedisServerProcess(port, dir, List.of(extraArgs));
+            Path config = null;
+            if (configText != null) {
+                config = dir.resolve("redis.conf");
+                Files.writeString(config, configText, StandardCharsets.UTF_8);
+            }
+            RedisServerProcess server = new RedisServerProcess(port, dir, config, List.copyOf(extraArgs), tls);
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -71,7 +115,21 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port;
+    }
+
+    /** The server's log so far, for failure messages. */
+    String log() {
+        try {
+            Path log = dir.resolve("redis.log");
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** Kills the process with SIGKILL, as a crash or an OOM kill would, and waits until it is gone. */
@@ -97,9 +155,26 @@ final class RedisServerProcess implements AutoCloseable {
         startProcess();
     }
 
-    private synchronized void startProcess() {
-        List<String> command = new ArrayList<>(List.of(binary().toString(),
-                "--port", Integer.toString(port),
+    /** Starts the server again on the same port, with these arguments added (e.g. {@code --replicaof}). */
+    synchronized void restart(String... moreArgs) {
+        kill();
+        List<String> args = new ArrayList<>(extraArgs);
+        args.addAll(List.of(moreArgs));
+        startProcess(args);
+    }
+
+    private void startProcess() {
+        startProcess(extraArgs);
+    }
+
+    private synchronized void startProcess(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(binary().toString());
+        if (config != null) {
+            command.add(config.toString());
+        }
+        command.addAll(List.of(
+                tls ? "--tls-port" : "--port", Integer.toString(port),
                 "--bind", "127.0.0.1",
                 "--save", "",
                 "--appendonly", "no",
@@ -107,7 +182,10 @@ final class RedisServerProcess implements AutoCloseable {
                 "--daemonize", "no",
                 "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis.log").toString()));
-        command.addAll(extraArgs);
+        if (tls) {
+            command.addAll(List.of("--port", "0"));
+        }
+        command.addAll(args);
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -119,17 +197,36 @@ final class RedisServerProcess implements AutoCloseable {
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!answersPing()) {
+        while (!(tls ? log().contains("Ready to accept connections") : answersPing())) {
             if (!started.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + started.exitValue() + "; see " + dir);
+                throw new IllegalStateException("redis-server exited with " + started.exitValue() + ": "
+                        + lastLines() + (tls ? " (a redis-server built without TLS cannot run this test; pass"
+                        + " -Dredis.server=/path/to/a/redis-server built with BUILD_TLS=yes)" : ""));
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("redis-server on port " + port + " not ready; see " + dir);
+                throw new IllegalStateException("redis-server on port " + port + " not ready: " + lastLines());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
+    private String lastLines() {
+        StringBuilder out = new StringBuilder();
+        for (String file : List.of("stdout.log", "redis.log")) {
+            try {
+                Path p = dir.resolve(file);
+                if (Files.exists(p)) {
+                    List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+                    out.append(String.join(" | ", lines.subList(Math.max(0, lines.size() - 4), lines.size())));
+                }
+            } catch (IOException e) {
+                out.append(e);
+            }
+        }
+        return out.append(" (see ").append(dir).append(')').toString();
+    }
+
+    /** A server that requires a password answers PING with NOAUTH: it is up all the same. */
     private boolean answersPing() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
@@ -139,7 +236,7 @@ final class RedisServerProcess implements AutoCloseable {
             out.flush();
             String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine();
-            return "+PONG".equals(line);
+            return "+PONG".equals(line) || line != null && line.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }

@@ -11,6 +11,8 @@ import io.github.wecomkit.token.RefreshLease;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -290,12 +292,122 @@ class RedisTokenStoreIT {
     }
 
     @Test
-    void leaseTime_configured_overridesTheCallersLeaseTime() {
-        store(RedisTokenStore.builder().redisUri(server.uri()).leaseTime(Duration.ofSeconds(3)))
-                .tryAcquireLease(KEY, Duration.ofMinutes(5)).orElseThrow();
+    void tryAcquireLease_lastsTheLeaseTimeTheClientAsksFor() {
+        // The client derives the lease from its retry budget (about 23 s by default); the store takes it as is.
+        store().tryAcquireLease(KEY, Duration.ofSeconds(23)).orElseThrow();
 
         long pttl = redis.pttl("wecomkit:{" + KEY + "}:lease");
-        assertTrue(pttl > 0 && pttl <= 3000, "lease pttl=" + pttl);
+        assertTrue(pttl > 20_000 && pttl <= 23_000, "lease pttl=" + pttl);
+    }
+
+    // ---- the fenced put: a put never replaces a token that expires later --------------------------------------
+
+    @Test
+    void put_earlierExpiringToken_doesNotReplaceALaterOne() {
+        RedisTokenStore store = store();
+        AccessToken later = token("tok-later", T0.plusSeconds(60), Duration.ofHours(2));
+        store.put(KEY, later);
+
+        store().put(KEY, token("tok-earlier", T0, Duration.ofHours(2)));
+
+        assertEquals(Optional.of(later), store.get(KEY));
+        long pttl = redis.pttl("wecomkit:{" + KEY + "}");
+        assertTrue(pttl > Duration.ofMinutes(120).toMillis(), "the TTL is still the later token's: " + pttl);
+    }
+
+    @Test
+    void put_sameValueWithALaterExpiry_replaces_andItsTtlFollows() {
+        // WeCom answers a repeated gettoken within validity with the same value and a restarted validity.
+        RedisTokenStore store = store();
+        store.put(KEY, token("tok-same", T0, Duration.ofHours(2)));
+        AccessToken restarted = token("tok-same", T0.plusSeconds(3600), Duration.ofHours(2));
+
+        store().put(KEY, restarted);
+
+        assertEquals(Optional.of(restarted), store.get(KEY));
+        long pttl = redis.pttl("wecomkit:{" + KEY + "}");
+        assertTrue(pttl > Duration.ofMinutes(179).toMillis(), "TTL of the restarted validity: " + pttl);
+    }
+
+    @Test
+    void put_sameValueWithAnEarlierExpiry_changesNothing_andAnnouncesNothing() throws Exception {
+        RedisTokenStore store = store();
+        AccessToken stored = token("tok-same", T0.plusSeconds(3600), Duration.ofHours(2));
+        store.put(KEY, stored);
+        try (StatefulRedisPubSubConnection<String, String> listener = adminClient.connectPubSub()) {
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            listener.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    heard.add(message);
+                }
+            });
+            listener.sync().subscribe("wecomkit:{" + KEY + "}:stored");
+
+            store().put(KEY, token("tok-same", T0, Duration.ofHours(2)));
+            AccessToken newer = token("tok-same", T0.plusSeconds(7200), Duration.ofHours(2));
+            store().put(KEY, newer);
+
+            Eventually.await("the stored put announced", Duration.ofSeconds(5), () -> !heard.isEmpty());
+            assertEquals(List.of(Long.toString(newer.expiresAt().toEpochMilli())), heard,
+                    "only the put that stored is announced, with its expiry (never the token)");
+        }
+    }
+
+    @Test
+    void put_foreignValueUnderTheKey_isReplaced() {
+        redis.set("wecomkit:{" + KEY + "}", "\"json-quoted-by-someone-else\"");
+        AccessToken token = token("tok-A", T0, Duration.ofHours(2));
+
+        store().put(KEY, token);
+
+        assertEquals(Optional.of(token), store().get(KEY));
+    }
+
+    @Test
+    void put_racingStoreInstances_theLatestExpiryAlwaysWins() throws Exception {
+        // Late lease holders: every round, eight instances store tokens fetched at different moments, all at once.
+        List<RedisTokenStore> stores = List.of(store(), store(), store(), store());
+        for (int round = 0; round < 20; round++) {
+            Instant fetchedAt = T0.plusSeconds(round * 100L);
+            CyclicBarrier start = new CyclicBarrier(8);
+            List<Future<?>> puts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                RedisTokenStore s = stores.get(i % 4);
+                AccessToken t = token(i % 2 == 0 ? "tok-same" : "tok-" + round + "-" + i, fetchedAt.plusSeconds(i),
+                        Duration.ofHours(2));
+                puts.add(pool.submit(() -> {
+                    start.await();
+                    s.put(KEY, t);
+                    return null;
+                }));
+            }
+            for (Future<?> put : puts) {
+                put.get(10, TimeUnit.SECONDS);
+            }
+
+            AccessToken winner = stores.get(0).get(KEY).orElseThrow();
+            assertEquals(fetchedAt.plusSeconds(7).plus(Duration.ofHours(2)), winner.expiresAt(), "round " + round);
+            assertEquals("tok-" + round + "-7", winner.value(), "round " + round);
+        }
+    }
+
+    @Test
+    void put_lateLeaseHolder_cannotOverwriteTheTokenOfTheInstanceThatTookOverItsLease() throws Exception {
+        RedisTokenStore slow = store();
+        RedisTokenStore next = store();
+        // The slow instance takes the lease and calls gettoken; its lease runs out before WeCom answers.
+        slow.tryAcquireLease(KEY, Duration.ofMillis(100)).orElseThrow();
+        AccessToken slowToken = token("tok-slow", T0, Duration.ofHours(2));
+        Eventually.await("lease ran out", Duration.ofSeconds(5),
+                () -> next.tryAcquireLease(KEY, Duration.ofSeconds(30)).isPresent());
+        // The next instance fetches later, so its token expires later; then the slow answer finally arrives.
+        AccessToken nextToken = token("tok-next", T0.plusSeconds(5), Duration.ofHours(2));
+        next.put(KEY, nextToken);
+
+        slow.put(KEY, slowToken);
+
+        assertEquals(Optional.of(nextToken), store().get(KEY));
     }
 
     @Test
@@ -304,13 +416,8 @@ class RedisTokenStoreIT {
         RedisTokenStore waiter = store(RedisTokenStore.builder().redisUri(server.uri())
                 .pollInterval(Duration.ofMinutes(1)));
         RedisTokenStore winner = store();
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return waiter.awaitToken(KEY, null, Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(waiter, KEY, null, Duration.ofMinutes(1), pool);
         Eventually.await("waiter subscribed", Duration.ofSeconds(5),
                 () -> redis.pubsubNumsub("wecomkit:{" + KEY + "}:stored").values().iterator().next() == 1);
         // Let the waiter finish its first read, so that the put below can only reach it as a notification.
@@ -333,13 +440,8 @@ class RedisTokenStoreIT {
         store.put(KEY, old);
         assertEquals(Optional.empty(), store.awaitToken(KEY, old.expiresAt(), Duration.ofMillis(100)));
 
-        CompletableFuture<Optional<AccessToken>> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return store.awaitToken(KEY, old.expiresAt(), Duration.ofMinutes(1));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(store, KEY, old.expiresAt(), Duration.ofMinutes(1), pool);
         store().put(KEY, token("tok-new", T0.plusSeconds(1), Duration.ofHours(2)));
 
         assertEquals("tok-new", waited.get(5, TimeUnit.SECONDS).orElseThrow().value());
@@ -351,11 +453,45 @@ class RedisTokenStoreIT {
     }
 
     @Test
-    void awaitToken_configuredWaitTime_capsTheCallersMaxWait() throws Exception {
-        RedisTokenStore store = store(RedisTokenStore.builder().redisUri(server.uri())
-                .waitTime(Duration.ofMillis(50)));
+    void awaitToken_wakesOnALaterExpiry_evenWithTheSameValue() throws Exception {
+        // A one-minute poll interval: only a notification can end the wait within the 5 s below.
+        RedisTokenStore waiter = store(RedisTokenStore.builder().redisUri(server.uri())
+                .pollInterval(Duration.ofMinutes(1)));
+        AccessToken held = token("tok-same", T0, Duration.ofHours(2));
+        waiter.put(KEY, held);
+        CompletableFuture<Optional<AccessToken>> waited =
+                StoreCalls.awaitAsync(waiter, KEY, held.expiresAt(), Duration.ofMinutes(1), pool);
+        Eventually.await("waiter subscribed", Duration.ofSeconds(5),
+                () -> redis.pubsubNumsub("wecomkit:{" + KEY + "}:stored").values().iterator().next() == 1);
 
-        assertEquals(Optional.empty(), store.awaitToken(KEY, null, Duration.ofDays(1)));
+        AccessToken restarted = token("tok-same", T0.plusSeconds(600), Duration.ofHours(2));
+        store().put(KEY, restarted);
+
+        assertEquals(restarted, waited.get(5, TimeUnit.SECONDS).orElseThrow());
+    }
+
+    @Test
+    void awaitToken_aTokenExpiringNoLaterThanTheOneHeld_doesNotEndTheWait() throws Exception {
+        RedisTokenStore store = store();
+        AccessToken held = token("tok-held", T0.plusSeconds(60), Duration.ofHours(2));
+        store.put(KEY, token("tok-older", T0, Duration.ofHours(2)));
+
+        assertEquals(Optional.empty(), store.awaitToken(KEY, held.expiresAt(), Duration.ofMillis(200)));
+        store.put(KEY, held);
+        assertEquals(Optional.empty(), store.awaitToken(KEY, held.expiresAt(), Duration.ofMillis(200)));
+    }
+
+    @Test
+    void connecting_sendsOnlyTheCommandsTheStoreNeeds_noHelloOrClient() throws Exception {
+        // Proxies such as Twemproxy close the connection on a command they do not know.
+        RedisTokenStore store = store();
+        store.get(KEY);
+        store.awaitToken(KEY, null, Duration.ofMillis(50));
+
+        String stats = redis.info("commandstats");
+        assertFalse(stats.contains("cmdstat_hello") || stats.contains("cmdstat_client"), stats);
+        assertTrue(stats.contains("cmdstat_eval:calls=1,"), "the Lua probe: " + stats);
+        assertTrue(stats.contains("cmdstat_publish:calls=1,"), "the Pub/Sub probe: " + stats);
     }
 
     @Test
