@@ -25,8 +25,8 @@ public final class RedisStores {
         try {
             builder.keyPrefix(keyPrefix == null ? "" : keyPrefix);
         } catch (IllegalArgumentException e) {
-            throw new WeComConfigurationException("wecom.token-store.key-prefix", e.getMessage().replace("key prefix",
-                    "is a prefix that"), "Set wecom.token-store.key-prefix to letters, digits and ':' such as"
+            throw new WeComConfigurationException("wecom.token-store.key-prefix", 
+                    "is not accepted: " + e.getMessage().replaceFirst("^key prefix ", ""), "Set wecom.token-store.key-prefix to letters, digits and ':' such as"
                     + " myapp:wecomkit:.");
         }
         if (!factory.isRunning()) {
