@@ -29,9 +29,13 @@ class SpringBootDocTest {
     @Test
     void thePropertyTable_isTheGeneratedMetadata() throws IOException {
         Map<String, String> documented = new LinkedHashMap<>();
+        boolean inProperties = false;
         for (String line : Files.readAllLines(docs().resolve("spring-boot.md"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("## ")) {
+                inProperties = line.equals("## Properties");
+            }
             Matcher m = ROW.matcher(line);
-            if (m.matches()) {
+            if (inProperties && m.matches()) {
                 documented.put(m.group(1), m.group(2) + " | " + m.group(3));
             }
         }
