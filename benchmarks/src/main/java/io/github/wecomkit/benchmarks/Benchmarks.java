@@ -310,9 +310,10 @@ public final class Benchmarks {
         figures.put("listener ratio", r.ratio());
         report.append("\n## Micrometer listener (login, ").append(THREADS).append(" threads, rounds alternating)\n\n")
                 .append("| without listener ops/s | with WeComMetricsListener ops/s | ratio (median of rounds) |"
-                        + " errors | logins recorded / made |\n|---:|---:|---:|---:|---:|\n")
-                .append(String.format(Locale.ROOT, "| %,.0f | %,.0f | %.3f | %d | %d / %d |%n", r.opsNone(),
-                        r.opsMeters(), r.ratio(), r.errors(), r.calls(), r.attempts()));
+                        + " errors | logins recorded / made | client CPU per call, ratio |\n"
+                        + "|---:|---:|---:|---:|---:|---:|\n")
+                .append(String.format(Locale.ROOT, "| %,.0f | %,.0f | %.3f | %d | %d / %d | %.3f |%n", r.opsNone(),
+                        r.opsMeters(), r.ratio(), r.errors(), r.calls(), r.attempts(), r.cpuRatio()));
     }
 
     // ---------------------------------------------------------------- fleets

@@ -21,8 +21,10 @@ final class ListenerOverhead {
      * @param errors    failed calls, both sides
      * @param calls     meter count of {@code wecom.api.calls} for login: every call of B was recorded
      * @param attempts  the logins B made
+     * @param cpuRatio  median of B/A of the calling threads' CPU per call (little disturbed by other load)
      */
-    record Result(double ratio, double opsNone, double opsMeters, long errors, long calls, long attempts) {
+    record Result(double ratio, double opsNone, double opsMeters, long errors, long calls, long attempts,
+                  double cpuRatio) {
     }
 
     private ListenerOverhead() {
@@ -36,6 +38,7 @@ final class ListenerOverhead {
             List<Double> ratios = new ArrayList<>();
             List<Double> opsNone = new ArrayList<>();
             List<Double> opsMeters = new ArrayList<>();
+            List<Double> cpuRatios = new ArrayList<>();
             long errors = 0;
             long attempts = 0;
             for (int i = 0; i < warmupRounds + rounds; i++) {
@@ -52,12 +55,33 @@ final class ListenerOverhead {
                     ratios.add(b.opsPerSecond() / a.opsPerSecond());
                     opsNone.add(a.opsPerSecond());
                     opsMeters.add(b.opsPerSecond());
+                    cpuRatios.add(b.clientCpuMicrosPerCall() / a.clientCpuMicrosPerCall());
                 }
             }
             long recorded = registry.get(WeComMetricsListener.API_CALLS)
                     .tags("api", "miniprogram/jscode2session", "outcome", "success").timer().count();
-            return new Result(median(ratios), median(opsNone), median(opsMeters), errors, recorded, attempts);
+            return new Result(median(ratios), median(opsNone), median(opsMeters), errors, recorded, attempts,
+                    median(cpuRatios));
         }
+    }
+
+    /**
+     * This row alone, for a quieter and longer measurement than the full run gives it:
+     * {@code java -cp benchmarks/target/benchmarks.jar io.github.wecomkit.benchmarks.ListenerOverhead 20 3}.
+     *
+     * @param args measured rounds (default 20) and seconds per run (default 3)
+     */
+    public static void main(String[] args) throws Exception {
+        StubWeCom.configureJdkHttpServer();
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        Duration round = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 3);
+        try (StubWeCom stub = StubWeCom.start()) {
+            Result r = run(stub.baseUrl(), Benchmarks.THREADS, 3, rounds, round);
+            System.out.printf(Locale.ROOT, "median B/A over %d rounds: ops %.3f, client CPU per call %.3f;"
+                    + " errors %d; logins recorded %d of %d%n", rounds, r.ratio(), r.cpuRatio(), r.errors(),
+                    r.calls(), r.attempts());
+        }
+        System.exit(0);
     }
 
     private static LoadRunner.Call login(Contender contender) {
