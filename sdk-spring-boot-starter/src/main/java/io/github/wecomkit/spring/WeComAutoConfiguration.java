@@ -36,7 +36,8 @@ import org.springframework.context.annotation.Import;
     "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "wecom.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WeComProperties.class)
-// In this order: Redis when it can, else memory. (Member classes of this class would be processed in no set order.)
+// Imported in this order, Redis first, memory as the fallback; as member classes of this class they would be
+// registered in an order Spring does not define.
 @Import({TokenStoreConfigurations.Redis.class, TokenStoreConfigurations.Memory.class})
 public class WeComAutoConfiguration {
 

@@ -58,8 +58,9 @@ abstract class CallbackEndpointContract {
         wecom = FakeWeCom.start();
         wecom.addCorp(CORP, SECRET).addMember("zhangsan", "张三");
         wecom.addCorp(OTHER_CORP, "another-secret"); // a real corp, just not one this application serves
+        // Immediate shutdown: Boot's graceful one would wait for the connection of the refused oversized upload.
         app = new SpringApplicationBuilder(CallbackApp.class).web(webApplicationType()).properties(
-                "server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+                "server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off", "server.shutdown=immediate",
                 "spring.autoconfigure.exclude=" + BootLine.REDIS_EXCLUDES,
                 "wecom.corp-id=" + CORP, "wecom.secret=" + SECRET, "wecom.base-url=" + wecom.baseUrl(),
                 "wecom.callback.token=" + TOKEN, "wecom.callback.encoding-aes-key=" + AES_KEY,
