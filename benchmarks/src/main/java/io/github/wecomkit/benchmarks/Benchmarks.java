@@ -110,6 +110,7 @@ public final class Benchmarks {
             Benchmarks benchmarks = new Benchmarks(plan, stub, redis == null ? null : redis.uri());
             benchmarks.header();
             benchmarks.throughput();
+            benchmarks.listenerOverhead();
             benchmarks.fleets();
             if (redis != null) {
                 new SentinelFleet(stub, redis.uri(), plan.fleetTrials(), benchmarks.report, benchmarks.figures).run();
@@ -323,6 +324,18 @@ public final class Benchmarks {
         return ops.length % 2 == 1 ? ops[middle] : (ops[middle - 1] + ops[middle]) / 2;
     }
 
+    private void listenerOverhead() throws Exception {
+        ListenerOverhead.Result r = ListenerOverhead.run(stub.baseUrl(), THREADS, plan.warmupRounds(), plan.rounds(),
+                plan.round());
+        figures.put("listener ratio", r.ratio());
+        report.append("\n## Micrometer listener (login, ").append(THREADS).append(" threads, rounds alternating)\n\n")
+                .append("| without listener ops/s | with WeComMetricsListener ops/s | ratio (median of rounds) |"
+                        + " errors | logins recorded / made | client CPU per call, ratio |\n"
+                        + "|---:|---:|---:|---:|---:|---:|\n")
+                .append(String.format(Locale.ROOT, "| %,.0f | %,.0f | %.3f | %d | %d / %d | %.3f |%n", r.opsNone(),
+                        r.opsMeters(), r.ratio(), r.errors(), r.calls(), r.attempts(), r.cpuRatio()));
+    }
+
     // ---------------------------------------------------------------- fleets
 
     private void fleets() throws Exception {
@@ -473,6 +486,11 @@ public final class Benchmarks {
         ratioGoal("Redis store login ≥ 0.95 × in-memory", "LOGIN ops " + redis, "LOGIN ops " + memory, 0.95);
         ratioGoal("Redis store getUser ≥ 0.95 × in-memory", "GET_USER ops " + redis, "GET_USER ops " + memory,
                 0.95);
+        Double listener = figures.get("listener ratio");
+        if (listener != null) {
+            goal("login with the Micrometer listener ≥ 0.97 × without", String.format(Locale.ROOT, "%.3f ×", listener),
+                    listener >= 0.97);
+        }
         for (String fleet : List.of(memory, redis)) {
             Double max = figures.get("fleet gettoken max " + fleet);
             if (max != null) {

@@ -1,6 +1,7 @@
 package io.github.wecomkit.benchmarks;
 
 import io.github.wecomkit.WeComClient;
+import io.github.wecomkit.observe.WeComListener;
 import io.github.wecomkit.token.TokenStore;
 
 /** wecomkit's {@link WeComClient} with its defaults, pointed at the stub. */
@@ -24,6 +25,11 @@ final class WeComKitContender implements Contender {
     /** A shared token store; {@code resource} is closed with the contender. */
     static WeComKitContender withStore(String name, String baseUrl, TokenStore store, AutoCloseable resource) {
         return new WeComKitContender(name, builder(baseUrl).tokenStore(store).build(), resource);
+    }
+
+    /** The default store, with a listener attached. */
+    static WeComKitContender withListener(String name, String baseUrl, WeComListener listener) {
+        return new WeComKitContender(name, builder(baseUrl).listener(listener).build(), null);
     }
 
     private static WeComClient.Builder builder(String baseUrl) {

@@ -59,6 +59,15 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void listenerOverhead_theListenerRecordedEveryLogin_withoutErrors() {
+        String[] row = rows("## Micrometer listener").get(0);
+        assertEquals("0", row[4], report);
+        String[] recordedAndMade = row[5].split(" / ");
+        assertTrue(Long.parseLong(recordedAndMade[1]) > 0, report);
+        assertEquals(recordedAndMade[1], recordedAndMade[0], report);
+    }
+
+    @Test
     void footprint_listsWecomkitAndWxJava() {
         List<String[]> rows = rows("## Runtime footprint");
         assertEquals(List.of("wecomkit-core", "wecomkit-core + wecomkit-cache-redis", "weixin-java-cp",
@@ -73,7 +82,8 @@ class BenchmarksSmokeTest {
         assertTrue(start >= 0, report);
         int end = report.indexOf("\n## ", start + 1);
         return report.substring(start, end < 0 ? report.length() : end).lines()
-                .filter(line -> line.startsWith("| ") && !line.startsWith("| contender") && !line.startsWith("| library"))
+                .filter(line -> line.startsWith("| ") && !line.startsWith("| contender") && !line.startsWith("| library")
+                        && !line.startsWith("| without"))
                 .map(line -> line.split("\\|"))
                 .map(cells -> java.util.Arrays.stream(cells).map(String::trim).toArray(String[]::new))
                 .toList();

@@ -271,11 +271,12 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             this.description = mode;
             String name = mode.startsWith("mode=sentinel") ? "sentinel" : "standalone";
             this.commands = new LazyConnection<>(name, quickCheck, () -> {
-                StatefulRedisConnection<String, String> c = client.connect();
+                StatefulRedisConnection<String, String> c = againAfterHandshakeRace(client::connect);
                 return probed(c, () -> new Link(c));
             }, link -> link.connection.close(), e -> connectFailure(name, e), connectTimeout,
                     CONNECT_RETRY_DELAY, attemptBound);
-            this.pubSub = new LazyConnection<>("pub/sub", quickCheck, () -> configure(client.connectPubSub()),
+            this.pubSub = new LazyConnection<>("pub/sub", quickCheck,
+                    () -> configure(againAfterHandshakeRace(client::connectPubSub)),
                     StatefulConnection::close, e -> connectFailure("pub/sub", e), connectTimeout,
                     CONNECT_RETRY_DELAY, attemptBound);
         }
@@ -464,6 +465,25 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Connects, once more at once if Lettuce lost its handshake handler to a channel that closed while it was
+     * being set up ("RedisHandshakeHandler not registered", seen on a loaded machine): that failure says nothing
+     * about the server, and a second attempt reports what the server really answers (a wrong password, say).
+     */
+    private static <C> C againAfterHandshakeRace(java.util.function.Supplier<C> connect) {
+        try {
+            return connect.get();
+        } catch (io.lettuce.core.RedisConnectionException e) {
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof IllegalStateException && String.valueOf(c.getMessage())
+                        .contains("RedisHandshakeHandler not registered")) {
+                    return connect.get();
+                }
+            }
+            throw e;
+        }
     }
 
     private RedisStoreException connectFailure(String name, Throwable t) {

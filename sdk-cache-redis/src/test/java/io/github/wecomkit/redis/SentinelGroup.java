@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  */
 final class SentinelGroup implements AutoCloseable {
     static final String MASTER = "mymaster";
-    private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final Duration SETTLE = Duration.ofSeconds(90);
 
     private final List<RedisServerProcess> nodes = new ArrayList<>();
     private final List<RedisServerProcess> sentinels = new ArrayList<>();
@@ -144,7 +144,30 @@ final class SentinelGroup implements AutoCloseable {
     }
 
     private void awaitHealthy(int masterPort) {
-        Eventually.await("replica in sync and known to every Sentinel, Sentinels know each other", SETTLE, () -> {
+        try {
+            Eventually.await("replica in sync and known to every Sentinel", SETTLE.dividedBy(3),
+                    () -> healthy(masterPort));
+        } catch (AssertionError stale) {
+            // A Sentinel can keep a stale view of the replicas after a fail-over with lost writes; RESET makes it
+            // rediscover them from the master, as an operator would.
+            for (int i = 0; i < sentinels.size(); i++) {
+                try {
+                    sentinel(i).reset(MASTER);
+                } catch (RuntimeException ignored) {
+                    // the next check says whether the group is whole
+                }
+            }
+            try {
+                Eventually.await("replica in sync and known to every Sentinel after SENTINEL RESET", SETTLE,
+                        () -> healthy(masterPort));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + logs(), e);
+            }
+        }
+    }
+
+    private boolean healthy(int masterPort) {
+        {
             for (RedisServerProcess node : nodes) {
                 if (node.port() != masterPort
                         && !node(node).info("replication").contains("master_link_status:up")) {
@@ -168,7 +191,7 @@ final class SentinelGroup implements AutoCloseable {
                 }
             }
             return true;
-        });
+        }
     }
 
     /** The logs of every process, for a failure message. */
