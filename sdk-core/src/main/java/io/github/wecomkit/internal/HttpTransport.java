@@ -1,6 +1,8 @@
 package io.github.wecomkit.internal;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one seam between wecomkit and an HTTP client. Implementations send one request, read the whole body,
@@ -17,6 +19,21 @@ public interface HttpTransport extends AutoCloseable {
      * @throws TransportFailure when no complete response arrived
      */
     Response send(String method, String url, byte[] body, Duration timeout) throws TransportFailure;
+
+    /**
+     * {@link #send(String, String, byte[], Duration)} for a call that can be cancelled (an async call): nothing is
+     * sent once {@code cancelled} answers {@code true}. A transport that may hold a request back (a connection
+     * limit) asks again when its turn comes; a request already being written or read is never interrupted.
+     *
+     * @throws CancellationException if the call was cancelled before anything was sent
+     */
+    default Response send(String method, String url, byte[] body, Duration timeout, BooleanSupplier cancelled)
+            throws TransportFailure {
+        if (cancelled.getAsBoolean()) {
+            throw new CancellationException("cancelled before it was sent");
+        }
+        return send(method, url, body, timeout);
+    }
 
     /** Releases pooled connections; a transport that owns none does nothing. */
     @Override
