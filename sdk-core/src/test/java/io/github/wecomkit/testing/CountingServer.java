@@ -104,13 +104,13 @@ public final class CountingServer implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
-    /** @return requests of {@code api} whose answer was written in full */
+    /** @return requests of {@code api} the server answered (counted as the answer is written) */
     public int answered(String api) {
         AtomicInteger n = answered.get(api);
         return n == null ? 0 : n.get();
     }
 
-    /** @return the most requests that were in progress (read, not yet answered) at one moment */
+    /** @return the most requests in progress (read, answer not yet begun) at one moment */
     public int peakInProgress() {
         return peak.get();
     }
@@ -146,31 +146,29 @@ public final class CountingServer implements AutoCloseable {
                 String api = path.startsWith("/cgi-bin/") ? path.substring("/cgi-bin/".length()) : path;
                 requests.computeIfAbsent(api, k -> new AtomicInteger()).incrementAndGet();
                 peak.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
-                try {
-                    CountDownLatch g = gate;
-                    if (g != null && !api.equals("gettoken")) {
-                        synchronized (held) {
-                            held.incrementAndGet();
-                            held.notifyAll();
-                        }
-                        try {
-                            g.await(30, TimeUnit.SECONDS);
-                        } finally {
-                            held.decrementAndGet();
-                        }
+                CountDownLatch g = gate;
+                if (g != null && !api.equals("gettoken")) {
+                    synchronized (held) {
+                        held.incrementAndGet();
+                        held.notifyAll();
                     }
-                    byte[] body = bodies.getOrDefault(api, Payloads.error(404, "no such api")).getBytes(
-                            StandardCharsets.UTF_8);
-                    byte[] start = ("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8\r\n"
-                            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-                    byte[] answer = Arrays.copyOf(start, start.length + body.length);
-                    System.arraycopy(body, 0, answer, start.length, body.length);
-                    out.write(answer); // one write: no delayed-ACK stall between head and body
-                    out.flush();
-                    answered.computeIfAbsent(api, k -> new AtomicInteger()).incrementAndGet();
-                } finally {
-                    inProgress.decrementAndGet();
+                    try {
+                        g.await(30, TimeUnit.SECONDS);
+                    } finally {
+                        held.decrementAndGet();
+                    }
                 }
+                byte[] body = bodies.getOrDefault(api, Payloads.error(404, "no such api")).getBytes(
+                        StandardCharsets.UTF_8);
+                byte[] start = ("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] answer = Arrays.copyOf(start, start.length + body.length);
+                System.arraycopy(body, 0, answer, start.length, body.length);
+                // Both counts change before the write: a client that has read the answer sees them updated.
+                inProgress.decrementAndGet();
+                answered.computeIfAbsent(api, k -> new AtomicInteger()).incrementAndGet();
+                out.write(answer); // one write: no delayed-ACK stall between head and body
+                out.flush();
             }
         } catch (IOException e) {
             // the client went away
