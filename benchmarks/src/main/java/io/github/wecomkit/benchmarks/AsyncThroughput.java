@@ -102,18 +102,21 @@ final class AsyncThroughput {
     private static String runsOn(Scenario s, boolean virtual) {
         if (s.async()) {
             return virtual ? "default executor: a virtual thread per call"
-                    : "default executor (JDK 17): " + WeComClient.DEFAULT_MAX_CONNECTIONS + " threads, queue of "
-                    + WeComClient.DEFAULT_MAX_CONNECTIONS * AsyncExecutor.QUEUE_PER_THREAD;
+                    : String.format(Locale.ROOT, "default executor (JDK 17): %d threads, queue of %,d",
+                    WeComClient.DEFAULT_MAX_CONNECTIONS,
+                    WeComClient.DEFAULT_MAX_CONNECTIONS * AsyncExecutor.QUEUE_PER_THREAD);
         }
         if (s.callers() == MANY) {
-            return virtual ? MANY + " virtual threads" : MANY + " platform threads (JDK 17 has no virtual threads)";
+            return String.format(Locale.ROOT, virtual ? "%,d virtual threads"
+                    : "%,d platform threads (JDK 17 has no virtual threads)", MANY);
         }
         return s.callers() + " platform threads";
     }
 
     private void table(List<Scenario> scenarios, Map<String, List<Round>> results, boolean virtual) {
         report.append("\n## Async and blocking logins (")
-                .append(FEW).append(" and ").append(MANY).append(" concurrent callers, connection limit ")
+                .append(FEW).append(" and ").append(String.format(Locale.ROOT, "%,d", MANY))
+                .append(" concurrent callers, connection limit ")
                 .append(WeComClient.DEFAULT_MAX_CONNECTIONS).append(")\n\n");
         report.append("| mode | callers | runs on | ops/s (median) | min–max of rounds | p50 µs | p99 µs | errors |"
                 + " connections (most in a round) | × blocking |\n");
@@ -290,8 +293,9 @@ final class AsyncThroughput {
     }
 
     /**
-     * Latencies in microsecond buckets up to 65 ms, shared by all callers of a round (a per-caller array, as
-     * {@link Latencies} keeps per thread, would cost 512 KB for each of 1,000 callers).
+     * Latencies in 10 µs buckets up to 655 ms (1,000 callers queue for 64 connections: tens of milliseconds),
+     * shared by all callers of a round (a per-caller array, as {@link Latencies} keeps per thread, would cost
+     * 512 KB for each of 1,000 callers).
      */
     private static final class Histogram {
         private static final int BUCKETS = 1 << 16;
@@ -299,8 +303,8 @@ final class AsyncThroughput {
         private final AtomicLong total = new AtomicLong();
 
         void record(long nanos) {
-            long micros = nanos / 1_000;
-            counts.incrementAndGet(micros >= BUCKETS ? BUCKETS : (int) micros);
+            long bucket = nanos / 10_000;
+            counts.incrementAndGet(bucket >= BUCKETS ? BUCKETS : (int) bucket);
             total.incrementAndGet();
         }
 
@@ -311,7 +315,7 @@ final class AsyncThroughput {
             total.addAndGet(other.total.get());
         }
 
-        /** The latency below which {@code fraction} of the calls fell, in µs; 65,536 means "65 ms or more". */
+        /** The latency below which {@code fraction} of the calls fell, in µs (upper edge of its 10 µs bucket). */
         double percentileMicros(double fraction) {
             long n = total.get();
             if (n == 0) {
@@ -322,10 +326,10 @@ final class AsyncThroughput {
             for (int i = 0; i <= BUCKETS; i++) {
                 seen += counts.get(i);
                 if (seen >= rank) {
-                    return i + 1;
+                    return (i + 1) * 10.0;
                 }
             }
-            return BUCKETS;
+            return BUCKETS * 10.0;
         }
     }
 
