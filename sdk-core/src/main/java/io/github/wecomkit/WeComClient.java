@@ -10,12 +10,14 @@ import io.github.wecomkit.error.WeComDecodeException;
 import io.github.wecomkit.error.WeComErrorCode;
 import io.github.wecomkit.internal.ApiCaller;
 import io.github.wecomkit.internal.ApiCaller.Resend;
+import io.github.wecomkit.internal.AsyncExecutor;
 import io.github.wecomkit.internal.ClientRuntime;
 import io.github.wecomkit.internal.Events;
 import io.github.wecomkit.internal.HttpTransport;
 import io.github.wecomkit.internal.Inputs;
 import io.github.wecomkit.internal.Internals;
 import io.github.wecomkit.internal.JdkHttpClientTransport;
+import io.github.wecomkit.internal.LimitingTransport;
 import io.github.wecomkit.internal.ProxyConfig;
 import io.github.wecomkit.internal.SocketTransport;
 import io.github.wecomkit.internal.TokenManager;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,6 +75,9 @@ import javax.net.ssl.SSLContext;
  * shortcuts {@link #get(String, Map)}, {@link #post(String, Object)}) calls any other WeCom API with the managed
  * token. A mini-program bound to several corps uses {@link io.github.wecomkit.corp.WeComCorps}, which holds one
  * client per corp on one shared connection pool and token store.
+ *
+ * <p>{@link #async()} makes the same calls without blocking the calling thread, returning
+ * {@code CompletableFuture}s (see {@link AsyncWeComClient}).
  */
 public final class WeComClient implements AutoCloseable {
     /** WeCom's API host. */
@@ -84,6 +90,13 @@ public final class WeComClient implements AutoCloseable {
     public static final Duration DEFAULT_TOKEN_REFRESH_AHEAD = Duration.ofMinutes(5);
     /** A token counts as expired this long before WeCom's stated end, for clock skew and latency. */
     public static final Duration DEFAULT_TOKEN_EXPIRY_MARGIN = Duration.ofMinutes(1);
+    /**
+     * Requests one client has in flight at most; more callers wait their turn. As many as the default transport
+     * keeps idle connections, so a busy client reuses its sockets instead of opening one per caller.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = ClientRuntime.DEFAULT_MAX_CONNECTIONS;
+    /** The most {@link Builder#maxConnections(int)} accepts. */
+    static final int MAX_CONNECTIONS_LIMIT = 4096;
 
     static final String API_GET_TOKEN = "gettoken";
     static final String API_JSCODE2SESSION = "miniprogram/jscode2session";
@@ -104,6 +117,7 @@ public final class WeComClient implements AutoCloseable {
     private final WxQyData wxQy;
     private final Messages messages;
     private final RawApi raw;
+    private final AsyncWeComClient async;
     private final String description;
     private volatile boolean closed;
 
@@ -139,6 +153,7 @@ public final class WeComClient implements AutoCloseable {
         ClientRuntime.Settings s = runtime.settings();
         this.wxQy = s.miniProgramAppId() == null ? null
                 : WxQyData.builder().appId(s.miniProgramAppId()).clock(s.clock()).build();
+        this.async = new AsyncWeComClient(this);
         this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + s.baseUrl() + ", tokenStore="
                 + s.tokenStore().getClass().getSimpleName() + "}";
     }
@@ -189,8 +204,22 @@ public final class WeComClient implements AutoCloseable {
     public LoginSession login(String code) {
         checkOpen();
         Inputs.require("code", code);
-        ApiResponse.Session s = api.get(API_JSCODE2SESSION, Resend.ONLY_IF_NOT_SENT, SESSION_READER,
-                "js_code", code, "grant_type", "authorization_code");
+        return session(api.get(API_JSCODE2SESSION, Resend.ONLY_IF_NOT_SENT, SESSION_READER, loginParams(code)));
+    }
+
+    /** The async twin of {@link #login(String)}, for {@link AsyncWeComClient}: the same checks, call and mapping. */
+    CompletableFuture<LoginSession> loginAsync(String code) {
+        checkOpen();
+        Inputs.require("code", code);
+        return api.getAsync(API_JSCODE2SESSION, Resend.ONLY_IF_NOT_SENT, SESSION_READER, this::session,
+                loginParams(code));
+    }
+
+    private static String[] loginParams(String code) {
+        return new String[] {"js_code", code, "grant_type", "authorization_code"};
+    }
+
+    private LoginSession session(ApiResponse.Session s) {
         if (isBlank(s.corpid) || isBlank(s.userid) || isBlank(s.sessionKey)) {
             throw new WeComDecodeException("WeCom's answer lacks corpid, userid or session_key", API_JSCODE2SESSION,
                     null);
@@ -217,7 +246,17 @@ public final class WeComClient implements AutoCloseable {
     public Member getUser(String userId) {
         checkOpen();
         Inputs.require("userId", userId);
-        ApiResponse.User u = api.get(API_USER_GET, Resend.IDEMPOTENT, USER_READER, "userid", userId);
+        return member(api.get(API_USER_GET, Resend.IDEMPOTENT, USER_READER, "userid", userId));
+    }
+
+    /** The async twin of {@link #getUser(String)}, for {@link AsyncWeComClient}. */
+    CompletableFuture<Member> getUserAsync(String userId) {
+        checkOpen();
+        Inputs.require("userId", userId);
+        return api.getAsync(API_USER_GET, Resend.IDEMPOTENT, USER_READER, WeComClient::member, "userid", userId);
+    }
+
+    private static Member member(ApiResponse.User u) {
         if (isBlank(u.userid)) {
             throw new WeComDecodeException("WeCom's answer lacks userid", API_USER_GET, null);
         }
@@ -328,6 +367,27 @@ public final class WeComClient implements AutoCloseable {
         return raw.accessToken();
     }
 
+    /**
+     * The same calls without blocking the calling thread: each returns a {@code CompletableFuture} that completes
+     * when WeCom has answered, or fails with the exception the blocking call would throw.
+     *
+     * <pre>{@code
+     * client.async().login(code)
+     *         .thenCompose(session -> client.async().getUser(session.userId()))
+     *         .whenComplete((member, e) -> reply(member, e));
+     * }</pre>
+     *
+     * @return this client's async face; it shares the token, the connections and the error table
+     */
+    public AsyncWeComClient async() {
+        return async;
+    }
+
+    /** @return where this client's async calls run, for its toString and the docs */
+    String asyncExecutorDescription() {
+        return runtime.asyncExecutor().describe();
+    }
+
     /** 40014 (invalid) and 42001 (expired): the corp token must be replaced. */
     private static boolean isTokenRejection(int errcode) {
         return errcode == WeComErrorCode.INVALID_ACCESS_TOKEN.code()
@@ -370,7 +430,7 @@ public final class WeComClient implements AutoCloseable {
         }
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed || runtime.isClosed()) {
             throw new IllegalStateException("this WeComClient is closed");
         }
@@ -423,6 +483,8 @@ public final class WeComClient implements AutoCloseable {
         private String proxyUsername;
         private String proxyPassword;
         private SSLContext sslContext;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Executor asyncExecutor;
 
         private Builder() {
         }
@@ -767,6 +829,39 @@ public final class WeComClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most requests this client has in flight at once, token fetches included; a caller beyond it waits
+         * for a free connection (in arrival order, at most its request timeout), so the client never opens more
+         * than this many sockets however many threads call it.
+         *
+         * @param maxConnections 1 to 4096; {@value #DEFAULT_MAX_CONNECTIONS} by default, as many as the default
+         *                       transport keeps idle (a higher limit opens extra connections that are closed after
+         *                       use)
+         * @return this builder
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
+                throw new IllegalArgumentException("maxConnections must be between 1 and " + MAX_CONNECTIONS_LIMIT);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Where the HTTP part of {@link WeComClient#async()} calls runs. By default: one virtual thread per call
+         * where the JDK has virtual threads (21+); on JDK 17 a pool of {@code maxConnections} threads with a queue
+         * of 16 calls per thread, a call beyond it failing at once with
+         * {@link io.github.wecomkit.error.ClientBusyException}. A given executor is never shut down by the client.
+         *
+         * @param executor runs each call's request and response handling; a rejection fails that call with
+         *                 {@code ClientBusyException}
+         * @return this builder
+         */
+        public Builder asyncExecutor(Executor executor) {
+            this.asyncExecutor = Objects.requireNonNull(executor, "executor == null");
+            return this;
+        }
+
         /** Visible for tests: records retry waits instead of sleeping. */
         Builder sleeper(ApiCaller.Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
@@ -812,12 +907,13 @@ public final class WeComClient implements AutoCloseable {
             if (refreshExecutor == null) {
                 refreshExecutor = SharedRefreshExecutor.INSTANCE;
             }
-            HttpTransport transport = httpClient != null
+            HttpTransport transport = new LimitingTransport(httpClient != null
                     ? new JdkHttpClientTransport(httpClient)
-                    : new SocketTransport(baseUrl, connectTimeout, proxyConfig(), sslContext);
+                    : new SocketTransport(baseUrl, connectTimeout, proxyConfig(), sslContext), maxConnections);
             return new ClientRuntime(new ClientRuntime.Settings(baseUrl, transport, connectTimeout,
                     requestTimeout, retryPolicy, sleeper, Events.of(listener), clock, refreshExecutor, tokenStore,
-                    tokenRefreshAhead, tokenExpiryMargin, miniProgramAppId));
+                    tokenRefreshAhead, tokenExpiryMargin, miniProgramAppId),
+                    AsyncExecutor.of(asyncExecutor, maxConnections));
         }
 
         private static String missing(String option, boolean givenNull, String exampleVariable, String what) {

@@ -29,6 +29,7 @@ import org.redisson.config.Config;
  * java -jar benchmarks/target/benchmarks.jar --smoke         # one second per contender
  * java -jar benchmarks/target/benchmarks.jar --no-redis      # without redis-server
  * java -jar benchmarks/target/benchmarks.jar --token-rules   # only the fleet refreshes and persistent 40014
+ * java -jar benchmarks/target/benchmarks.jar --async         # only async vs blocking at 8 and 1,000 callers
  * }</pre>
  */
 public final class Benchmarks {
@@ -86,6 +87,11 @@ public final class Benchmarks {
                     Integer.parseInt(options.get(at + 4)));
             System.exit(0);
         }
+        if (options.contains("--async")) {
+            // --async: only async vs blocking logins at 8 and 1,000 callers (about 2 minutes; --smoke: 8 s).
+            System.out.println(AsyncThroughput.runAlone(plan));
+            System.exit(0);
+        }
         if (options.contains("--token-rules")) {
             // --token-rules: only the fleet refreshes and the persistent 40014 case (about 2 minutes).
             System.out.println(runTokenRules(plan));
@@ -111,6 +117,7 @@ public final class Benchmarks {
             benchmarks.header();
             benchmarks.throughput();
             benchmarks.listenerOverhead();
+            new AsyncThroughput(benchmarks.plan, stub, benchmarks.report, benchmarks.figures).run();
             benchmarks.fleets();
             if (redis != null) {
                 new SentinelFleet(stub, redis.uri(), plan.fleetTrials(), benchmarks.report, benchmarks.figures).run();
@@ -511,6 +518,7 @@ public final class Benchmarks {
             }
         }
         TokenRules.goals(figures, this::goal);
+        AsyncThroughput.goals(figures, this::goal);
         Double jars = figures.get("footprint jars ratio");
         if (jars != null) {
             double megabytes = figures.get("footprint MB ratio");

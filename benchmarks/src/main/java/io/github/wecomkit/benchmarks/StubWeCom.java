@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +79,8 @@ public final class StubWeCom implements AutoCloseable {
     private volatile boolean sameTokenWithinValidity = true;
     private volatile boolean refuseTokens;
     private volatile String currentToken;
+    /** Client ends (address and port) seen since the last reset: one per connection a client opened. */
+    private final Set<InetSocketAddress> connections = ConcurrentHashMap.newKeySet();
 
     private StubWeCom(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -158,8 +161,23 @@ public final class StubWeCom implements AutoCloseable {
         return rejectedTokens.get();
     }
 
+    /**
+     * Connections clients opened to the stub since the last {@link #reset()} (or {@link #resetConnections()}),
+     * counted as the distinct client ports that sent a request: the JDK server has no accept hook, and a client
+     * port identifies one TCP connection while it is open.
+     */
+    public int connections() {
+        return connections.size();
+    }
+
+    /** Zeroes {@link #connections()} only. */
+    public void resetConnections() {
+        connections.clear();
+    }
+
     /** Forgets every issued token and zeroes the counters: the next client starts cold. */
     public void reset() {
+        connections.clear();
         tokenExpiryNanos.clear();
         tokenCalls.set(0);
         tokenCallNanos.clear();
@@ -172,6 +190,7 @@ public final class StubWeCom implements AutoCloseable {
     }
 
     private void getToken(HttpExchange exchange) throws IOException {
+        connections.add(exchange.getRemoteAddress());
         tokenCalls.incrementAndGet();
         tokenCallNanos.add(System.nanoTime());
         long latency = tokenLatencyMillis;
@@ -207,12 +226,14 @@ public final class StubWeCom implements AutoCloseable {
     }
 
     private void refuse(HttpExchange exchange) throws IOException {
+        connections.add(exchange.getRemoteAddress());
         rejectedTokens.incrementAndGet();
         respond(exchange, 40014, "{\"errcode\":40014,\"errmsg\":\"invalid access_token\"}"
                 .getBytes(StandardCharsets.UTF_8));
     }
 
     private void withToken(HttpExchange exchange, byte[] body) throws IOException {
+        connections.add(exchange.getRemoteAddress());
         String token = param(exchange.getRequestURI().getRawQuery(), "access_token");
         Long expiry = token == null ? null : tokenExpiryNanos.get(token);
         if (expiry == null) {

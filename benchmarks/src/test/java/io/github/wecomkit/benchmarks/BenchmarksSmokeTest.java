@@ -68,6 +68,19 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void asyncAndBlocking_atBothConcurrencies_completeWithoutErrors_withinTheConnectionLimit() {
+        List<String[]> rows = rows("## Async and blocking logins");
+        assertEquals(List.of("blocking 8", "async 8", "blocking 1,000", "async 1,000"),
+                rows.stream().map(r -> r[1] + " " + r[2]).toList(), report);
+        for (String[] row : rows) {
+            assertTrue(Double.parseDouble(row[4].replace(",", "")) > 0, "no calls: " + String.join("|", row));
+            assertEquals("0", row[8], "errors: " + String.join("|", row));
+            int connections = Integer.parseInt(row[9]);
+            assertTrue(connections >= 1 && connections <= 64, "connections: " + String.join("|", row));
+        }
+    }
+
+    @Test
     void footprint_listsWecomkitAndWxJava() {
         List<String[]> rows = rows("## Runtime footprint");
         assertEquals(List.of("wecomkit-core", "wecomkit-core + wecomkit-cache-redis", "weixin-java-cp",
@@ -83,7 +96,7 @@ class BenchmarksSmokeTest {
         int end = report.indexOf("\n## ", start + 1);
         return report.substring(start, end < 0 ? report.length() : end).lines()
                 .filter(line -> line.startsWith("| ") && !line.startsWith("| contender") && !line.startsWith("| library")
-                        && !line.startsWith("| without"))
+                        && !line.startsWith("| without") && !line.startsWith("| mode"))
                 .map(line -> line.split("\\|"))
                 .map(cells -> java.util.Arrays.stream(cells).map(String::trim).toArray(String[]::new))
                 .toList();

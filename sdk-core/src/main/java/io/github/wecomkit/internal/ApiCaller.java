@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,7 @@ public final class ApiCaller {
     private static final String[] SENSITIVE = {"access_token", "corpsecret", "js_code", "suite_access_token",
         "provider_access_token", "code", "auth_code"};
     private static final String[] NONE = {};
+    private static final BooleanSupplier NEVER_CANCELLED = () -> false;
 
     /** When a transport failure may be retried. */
     public enum Resend {
@@ -60,6 +64,7 @@ public final class ApiCaller {
     private final Sleeper sleeper;
     private final Events events;
     private final String owner;
+    private final Executor asyncExecutor;
 
     /**
      * @param transport      sends the requests
@@ -69,9 +74,10 @@ public final class ApiCaller {
      * @param sleeper        waits between attempts
      * @param events         where attempt and retry events go
      * @param owner          the corp or suite id the calls are made for (in events)
+     * @param asyncExecutor  where the HTTP part of async calls runs ({@link TokenedCaller#getAsync})
      */
     public ApiCaller(HttpTransport transport, String baseUrl, Duration requestTimeout, RetryPolicy retryPolicy,
-                     Sleeper sleeper, Events events, String owner) {
+                     Sleeper sleeper, Events events, String owner, Executor asyncExecutor) {
         this.transport = transport;
         this.apiBase = baseUrl + "/cgi-bin/";
         this.requestTimeout = requestTimeout;
@@ -79,12 +85,18 @@ public final class ApiCaller {
         this.sleeper = sleeper;
         this.events = events;
         this.owner = owner;
+        this.asyncExecutor = asyncExecutor;
     }
 
     /** @return a caller on the same transport and settings for calls made for another corp or suite */
     public ApiCaller forOwner(String owner) {
         return new ApiCaller(transport, apiBase.substring(0, apiBase.length() - "/cgi-bin/".length()),
-                requestTimeout, retryPolicy, sleeper, events, owner);
+                requestTimeout, retryPolicy, sleeper, events, owner, asyncExecutor);
+    }
+
+    /** @return where the HTTP part of async calls through this caller runs */
+    public Executor asyncExecutor() {
+        return asyncExecutor;
     }
 
     /** @return the retry policy every call through this caller follows */
@@ -96,7 +108,18 @@ public final class ApiCaller {
      * GETs {@code api} with the query {@code params} (name, value, name, value, ...; values URL-encoded here).
      */
     public <T extends ApiReply> T get(String api, Resend resend, ObjectReader reader, String... params) {
-        return send("GET", api, resend, reader, null, NONE, params);
+        return send("GET", api, resend, reader, null, NONE, NEVER_CANCELLED, params);
+    }
+
+    /**
+     * {@link #get(String, Resend, ObjectReader, String...)} for a call that can be cancelled: no attempt starts
+     * once {@code cancelled} answers {@code true} (an attempt in progress is never interrupted).
+     *
+     * @throws CancellationException if the call was cancelled before an attempt
+     */
+    public <T extends ApiReply> T get(String api, Resend resend, ObjectReader reader, BooleanSupplier cancelled,
+                                      String... params) {
+        return send("GET", api, resend, reader, null, NONE, cancelled, params);
     }
 
     /**
@@ -105,23 +128,39 @@ public final class ApiCaller {
      */
     public <T extends ApiReply> T post(String api, Resend resend, ObjectReader reader, byte[] body,
                                        String[] bodySecrets, String... params) {
-        return send("POST", api, resend, reader, body, bodySecrets, params);
+        return send("POST", api, resend, reader, body, bodySecrets, NEVER_CANCELLED, params);
+    }
+
+    /**
+     * {@link #post(String, Resend, ObjectReader, byte[], String[], String...)} for a call that can be cancelled:
+     * no attempt starts once {@code cancelled} answers {@code true}.
+     *
+     * @throws CancellationException if the call was cancelled before an attempt
+     */
+    public <T extends ApiReply> T post(String api, Resend resend, ObjectReader reader, byte[] body,
+                                       String[] bodySecrets, BooleanSupplier cancelled, String... params) {
+        return send("POST", api, resend, reader, body, bodySecrets, cancelled, params);
     }
 
     private <T extends ApiReply> T send(String method, String api, Resend resend, ObjectReader reader, byte[] body,
-                                        String[] bodySecrets, String... params) {
+                                        String[] bodySecrets, BooleanSupplier cancelled, String... params) {
         String url = url(api, params);
         long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
+            if (cancelled.getAsBoolean()) {
+                // A cancelled call is never retried: the attempt before this one may have reached WeCom.
+                throw new CancellationException(attempt == 1 ? "cancelled before it was sent"
+                        : "cancelled; not retried after attempt " + (attempt - 1));
+            }
             long sent = System.nanoTime();
             HttpTransport.Response response;
             try {
-                response = transport.send(method, url, body, requestTimeout, resend == Resend.IDEMPOTENT);
+                response = transport.send(method, url, body, requestTimeout, resend == Resend.IDEMPOTENT, cancelled);
             } catch (TransportFailure failure) {
                 events.apiCall(api, owner, attempt, Outcome.TRANSPORT_ERROR, 0, 0, System.nanoTime() - sent);
                 boolean mayRetry = failure.retryable()
                         && (resend == Resend.IDEMPOTENT || !failure.requestMayHaveBeenSent());
-                if (mayRetry && waitBeforeRetry(api, attempt, start, Reason.TRANSPORT)) {
+                if (mayRetry && waitBeforeRetry(api, attempt, start, Reason.TRANSPORT, cancelled)) {
                     LOG.debug("{} /cgi-bin/{} failed, retrying: {}, attempt={}", method, api, failure.getMessage(),
                             attempt);
                     continue;
@@ -135,7 +174,7 @@ public final class ApiCaller {
             if (status < 200 || status >= 300) {
                 events.apiCall(api, owner, attempt, Outcome.HTTP_ERROR, 0, status, System.nanoTime() - sent);
                 if (status >= 500 && resend == Resend.IDEMPOTENT && waitBeforeRetry(api, attempt, start,
-                        Reason.HTTP_5XX)) {
+                        Reason.HTTP_5XX, cancelled)) {
                     LOG.debug("{} /cgi-bin/{} -> status={}, retrying, attempt={}", method, api, status, attempt);
                     continue;
                 }
@@ -162,7 +201,7 @@ public final class ApiCaller {
             }
             // -1 means "busy, not processed": safe to repeat even for a POST with side effects.
             if (errcode == WeComErrorCode.SYSTEM_BUSY.code() && waitBeforeRetry(api, attempt, start,
-                    Reason.SYSTEM_BUSY)) {
+                    Reason.SYSTEM_BUSY, cancelled)) {
                 continue;
             }
             String errmsg = scrubValues(scrub(result.errmsg, params), bodySecrets);
@@ -187,9 +226,13 @@ public final class ApiCaller {
     }
 
     /** @return whether another attempt may start; waits the backoff first */
-    private boolean waitBeforeRetry(String api, int attempt, long startNanos, Reason reason) {
+    private boolean waitBeforeRetry(String api, int attempt, long startNanos, Reason reason,
+                                    BooleanSupplier cancelled) {
         if (attempt > retryPolicy.maxRetries()) {
             return false;
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new CancellationException("cancelled; not retried after attempt " + attempt);
         }
         Duration wait = retryPolicy.backoff(attempt, ThreadLocalRandom.current().nextDouble());
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);

@@ -40,14 +40,34 @@ public final class ClientRuntime implements AutoCloseable {
                            Duration expiryMargin, String miniProgramAppId) {
     }
 
+    /** The connection limit of a client that sets none: the default transport keeps as many idle connections. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+
     private final Settings settings;
+    private final AsyncExecutor async;
     private final LongSupplier ticker;
     private final Set<TokenManager> managers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
+    /** A runtime whose async calls run on the default executor, sized by the transport's connection limit. */
     public ClientRuntime(Settings settings) {
+        this(settings, AsyncExecutor.of(null, settings.transport() instanceof LimitingTransport
+                ? ((LimitingTransport) settings.transport()).maxConnections() : DEFAULT_MAX_CONNECTIONS));
+    }
+
+    /**
+     * @param settings the settings
+     * @param async    where the HTTP part of async calls runs; closed with this runtime
+     */
+    public ClientRuntime(Settings settings, AsyncExecutor async) {
         this.settings = settings;
+        this.async = async;
         this.ticker = ticker(settings.clock());
+    }
+
+    /** @return where the HTTP part of async calls runs */
+    public AsyncExecutor asyncExecutor() {
+        return async;
     }
 
     /** @return the settings */
@@ -58,7 +78,7 @@ public final class ClientRuntime implements AutoCloseable {
     /** @return a caller for calls made for {@code owner} (a corp or suite id, for events) */
     public ApiCaller caller(String owner) {
         return new ApiCaller(settings.transport(), settings.baseUrl(), settings.requestTimeout(),
-                settings.retryPolicy(), settings.sleeper(), settings.events(), owner);
+                settings.retryPolicy(), settings.sleeper(), settings.events(), owner, async);
     }
 
     /**
@@ -117,6 +137,7 @@ public final class ClientRuntime implements AutoCloseable {
             m.close();
         }
         managers.clear();
+        async.close();
         settings.transport().close();
     }
 

@@ -3,6 +3,8 @@ package io.github.wecomkit.internal;
 import io.github.wecomkit.error.WeComProxyException;
 import io.github.wecomkit.error.WeComTransportException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one seam between wecomkit and an HTTP client. Implementations send one request, read the whole body,
@@ -29,6 +31,22 @@ public interface HttpTransport extends AutoCloseable {
     /** {@link #send(String, String, byte[], Duration, boolean)}, a GET counting as idempotent (for tests). */
     default Response send(String method, String url, byte[] body, Duration timeout) throws TransportFailure {
         return send(method, url, body, timeout, "GET".equals(method));
+    }
+
+    /**
+     * {@link #send(String, String, byte[], Duration, boolean)} for a call that can be cancelled (an async call):
+     * nothing is sent once {@code cancelled} answers {@code true}. A transport that may hold a request back (a
+     * connection limit) asks again when its turn comes; a request already being written or read is never
+     * interrupted.
+     *
+     * @throws CancellationException if the call was cancelled before anything was sent
+     */
+    default Response send(String method, String url, byte[] body, Duration timeout, boolean idempotent,
+                          BooleanSupplier cancelled) throws TransportFailure {
+        if (cancelled.getAsBoolean()) {
+            throw new CancellationException("cancelled before it was sent");
+        }
+        return send(method, url, body, timeout, idempotent);
     }
 
     /**
