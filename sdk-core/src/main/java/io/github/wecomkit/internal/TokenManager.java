@@ -543,6 +543,8 @@ public final class TokenManager implements AutoCloseable {
     private void failed(Flight flight, Throwable e) {
         RuntimeException failure = e instanceof RuntimeException ? (RuntimeException) e
                 : new IllegalStateException("token refresh failed: " + e.getClass().getSimpleName(), e);
+        int n;
+        Duration next;
         synchronized (lock) {
             Duration cooling = e instanceof InvalidCredentialException ? CREDENTIAL_FAILURE_COOLDOWN
                     : e instanceof RateLimitedException ? RATE_LIMIT_COOLDOWN : null;
@@ -551,7 +553,7 @@ public final class TokenManager implements AutoCloseable {
                 cooldown = new Cooldown(api.errcode(), api.errmsg(), api.api(),
                         ticker.getAsLong() + cooling.toNanos(), false, null);
             }
-            int n = failures + 1;
+            n = failures + 1;
             failures = n;
             Duration backoff = backoff(n);
             retryNotBeforeNanos = ticker.getAsLong() + backoff.toNanos();
@@ -559,12 +561,14 @@ public final class TokenManager implements AutoCloseable {
             if (inflight == flight) {
                 inflight = null;
             }
-            if (n == 1) {
-                warnFirstFailure(failure, cooling != null ? cooling : backoff);
-            } else {
-                LOG.debug("token refresh failed again ({} in a row): owner={}, error={}, next attempt in {} ms", n,
-                        config.owner(), describeFailure(failure), backoff.toMillis());
-            }
+            next = cooling != null ? cooling : backoff;
+        }
+        // Logged outside the lock: a logging back end may block (files, sockets), and a waiter must not.
+        if (n == 1) {
+            warnFirstFailure(failure, next);
+        } else {
+            LOG.debug("token refresh failed again ({} in a row): owner={}, error={}, next attempt in {} ms", n,
+                    config.owner(), describeFailure(failure), next.toMillis());
         }
         flight.future.completeExceptionally(failure);
     }
