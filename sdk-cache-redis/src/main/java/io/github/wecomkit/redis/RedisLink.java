@@ -7,25 +7,32 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One command connection for the provider-flow stores (tickets, permanent codes, the callback guard), standalone
- * or cluster: opened in the background, failures thrown as {@link RedisStoreException}, closed with the client
- * when the store created the client itself. Every command these stores send touches one key, so a cluster
+ * Sentinel or cluster: opened in the background like {@link RedisTokenStore}'s (a quick TCP check first, so a
+ * refused connection fails in a millisecond; a wrong password, a missing permission or an untrusted certificate
+ * as a {@link RedisStoreConfigurationException} saying what to fix), other failures thrown as
+ * {@link RedisStoreException}, closed with the client when the store created the client itself. Every command these stores send touches one key, so a cluster
  * connection needs no hash-tag care beyond the key layout's.
  */
 final class RedisLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+    /** For the hint on a missing permission (NOPERM). */
+    private static final String NEEDED_COMMANDS = "GET, SET, DEL, EVAL, HSET, HGET and HDEL";
     private final String name;
     private final LazyConnection<Commands> commands;
     private final Runnable shutdown;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Configuration problems this store logged already: a misconfigured store warns once, not per call. */
+    private final Set<String> reported;
 
     /** The sync commands both a standalone and a cluster connection offer. */
     private static final class Commands {
@@ -43,8 +50,9 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    private RedisLink(String name, LazyConnection<Commands> commands, Runnable shutdown) {
+    private RedisLink(String name, LazyConnection<Commands> commands, Runnable shutdown, Set<String> reported) {
         this.name = name;
+        this.reported = reported;
         this.commands = commands;
         this.shutdown = shutdown;
         commands.connectInBackground();
@@ -52,40 +60,63 @@ final class RedisLink implements AutoCloseable {
 
     static RedisLink open(String name, RedisStoreBuilder<?, ?> b) {
         Duration timeout = b.commandTimeout;
+        Duration connectTimeout = b.connectTimeout;
+        Set<String> reported = ConcurrentHashMap.newKeySet();
+        Function<Throwable, RedisStoreException> failure = e -> failure(name, reported, e);
         if (b.clusterClient != null) {
             RedisClusterClient cluster = b.clusterClient;
-            return new RedisLink(name, new LazyConnection<>(name + " cluster", () -> {
+            return new RedisLink(name, new LazyConnection<>(name + " cluster", () -> { }, () -> {
                 StatefulRedisClusterConnection<String, String> c = cluster.connect();
                 c.setTimeout(timeout);
                 return new Commands(c);
-            }, c -> c.connection.close(), b.connectTimeout, RedisTokenStore.CONNECT_RETRY_DELAY), () -> { });
+            }, c -> c.connection.close(), failure, connectTimeout, RedisTokenStore.CONNECT_RETRY_DELAY,
+                    attemptBound(1, b)), () -> { }, reported);
         }
         RedisClient client;
+        Runnable quickCheck;
         Runnable shutdown;
+        int targets = 1;
         if (b.client != null) {
             client = b.client;
+            quickCheck = () -> { };
             shutdown = () -> { };
         } else {
-            ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2)
-                    .computationThreadPoolSize(2)
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
-                            TimeUnit.MILLISECONDS))
-                    .build();
-            RedisURI uri = b.redisUri;
-            uri.setTimeout(timeout);
-            client = RedisClient.create(resources, uri);
-            client.setOptions(RedisTokenStore.recommendedOptions(timeout, b.connectTimeout));
-            RedisClient owned = client;
-            shutdown = () -> {
-                owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                resources.shutdown(0, 2, TimeUnit.SECONDS);
-            };
+            RedisConnections.OwnedClient owned = RedisConnections.own(b.redisUri, timeout, connectTimeout, b.trust);
+            client = owned.client;
+            quickCheck = owned.quickCheck;
+            shutdown = owned.shutdown;
+            targets = Math.max(1, b.redisUri.getSentinels().size());
         }
-        return new RedisLink(name, new LazyConnection<>(name, () -> {
-            StatefulRedisConnection<String, String> c = client.connect();
+        return new RedisLink(name, new LazyConnection<>(name, quickCheck, () -> {
+            StatefulRedisConnection<String, String> c = RedisConnections.againAfterHandshakeRace(client::connect);
             c.setTimeout(timeout);
             return new Commands(c);
-        }, c -> c.connection.close(), b.connectTimeout, RedisTokenStore.CONNECT_RETRY_DELAY), shutdown);
+        }, c -> c.connection.close(), failure, connectTimeout, RedisTokenStore.CONNECT_RETRY_DELAY,
+                attemptBound(targets, b)), shutdown, reported);
+    }
+
+    /** The quick check and the Lettuce connect, each trying every Sentinel in turn, and the handshake. */
+    private static Duration attemptBound(int targets, RedisStoreBuilder<?, ?> b) {
+        return b.connectTimeout.multipliedBy(2L * targets + 2).plusSeconds(1);
+    }
+
+    /**
+     * A refused configuration (password, permission, TLS) as a {@link RedisStoreConfigurationException}, logged
+     * once per kind as a warning; anything else as a retryable {@link RedisStoreException}.
+     */
+    private static RedisStoreException failure(String name, Set<String> reported, Throwable t) {
+        RedisStoreConfigurationException problem = RedisConnections.configurationProblem(t, NEEDED_COMMANDS);
+        if (problem != null) {
+            if (reported.add(problem.getMessage())) {
+                LOG.warn("{}: store=Redis {}", problem.getMessage(), name);
+            }
+            return problem;
+        }
+        if (t instanceof RedisStoreException) {
+            RedisStoreException s = (RedisStoreException) t;
+            return new RedisStoreException(s.getMessage(), s, s.retryable());
+        }
+        return new RedisStoreException("cannot connect to Redis (" + name + "): " + LazyConnection.describe(t), t);
     }
 
     /** Runs one command; a failure becomes a {@link RedisStoreException} naming the operation, never a value. */
@@ -97,6 +128,10 @@ final class RedisLink implements AutoCloseable {
         try {
             return command.apply(c.sync);
         } catch (RuntimeException e) {
+            RedisStoreConfigurationException problem = RedisConnections.configurationProblem(e, NEEDED_COMMANDS);
+            if (problem != null) {
+                throw failure(name, reported, e);
+            }
             throw new RedisStoreException("Redis " + operation + " failed (" + name + "): "
                     + LazyConnection.describe(e), e);
         }

@@ -3,14 +3,17 @@ package io.github.wecomkit.redis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The connection options every provider-flow Redis store shares ({@link RedisSuiteTicketStore},
  * {@link RedisPermanentCodeStore}, {@link RedisCallbackGuard}): where Redis is, the key prefix, the timeouts and
- * the clock. Exactly one of {@link #redisUri(String)}, {@link #client(RedisClient)} or
+ * the clock, and TLS trust. Exactly one of {@link #redisUri(String)}, {@link #client(RedisClient)} or
  * {@link #clusterClient(RedisClusterClient)} is required.
  *
  * <pre>{@code
@@ -31,6 +34,7 @@ public abstract class RedisStoreBuilder<B extends RedisStoreBuilder<B, T>, T> {
     Duration commandTimeout = RedisTokenStore.DEFAULT_COMMAND_TIMEOUT;
     Duration connectTimeout = RedisTokenStore.DEFAULT_CONNECT_TIMEOUT;
     Clock clock = Clock.systemUTC();
+    TrustManagerFactory trust;
 
     RedisStoreBuilder() {
     }
@@ -41,23 +45,42 @@ public abstract class RedisStoreBuilder<B extends RedisStoreBuilder<B, T>, T> {
     }
 
     /**
-     * Connect with a client the store creates, configures and closes itself.
+     * Connect with a client the store creates, configures and closes itself, as {@link RedisTokenStore} does.
      *
-     * @param redisUri for example {@code redis://127.0.0.1:6379/0} or {@code rediss://user:password@host:6380}
+     * @param redisUri {@code redis://[[user]:password@]host[:port][/db]}, {@code rediss://…} for TLS, or
+     *                 {@code redis-sentinel://host1[:port1][,host2[:port2]…][/db]#master}
      * @return this builder
-     * @throws IllegalArgumentException if the URI is blank or malformed (the message omits the URI, which may carry
-     *                                  a password)
+     * @throws IllegalArgumentException if the URI is blank or malformed, or a Sentinel URI names no master (the
+     *                                  message omits the URI, which may carry a password)
      */
     public B redisUri(String redisUri) {
-        Objects.requireNonNull(redisUri, "redisUri == null");
-        if (redisUri.isBlank()) {
-            throw new IllegalArgumentException("redisUri is blank");
-        }
-        try {
-            this.redisUri = RedisURI.create(redisUri);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("redisUri is not a Redis URI (redis://host:port/db)");
-        }
+        this.redisUri = RedisConnections.parseUri(redisUri);
+        return self();
+    }
+
+    /**
+     * Trust the CA certificates in this PEM file instead of the JDK's default CAs, for a {@code rediss://} server
+     * whose certificate a private CA signed. The host name is still checked against the certificate.
+     *
+     * @param pemFile one or more {@code -----BEGIN CERTIFICATE-----} blocks
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+     */
+    public B trustedCertificates(Path pemFile) {
+        this.trust = RedisConnections.trustPem(pemFile);
+        return self();
+    }
+
+    /**
+     * Trust the certificates in this key store instead of the JDK's default CAs, for a {@code rediss://} server
+     * whose certificate a private CA signed. The host name is still checked against the certificate.
+     *
+     * @param trustStore a loaded key store with the CA's certificate entries
+     * @return this builder
+     * @throws IllegalArgumentException if the key store cannot be used as a trust store
+     */
+    public B trustStore(KeyStore trustStore) {
+        this.trust = RedisConnections.trustStore(trustStore);
         return self();
     }
 
@@ -124,14 +147,10 @@ public abstract class RedisStoreBuilder<B extends RedisStoreBuilder<B, T>, T> {
     /**
      * @return the store; it connects in the background, so Redis may be down now
      * @throws IllegalStateException if not exactly one of {@code redisUri}, {@code client} or {@code clusterClient}
-     *                               was given
+     *                               was given, or a trust option was given without a {@code rediss://} URI
      */
     public T build() {
-        int sources = (redisUri != null ? 1 : 0) + (client != null ? 1 : 0) + (clusterClient != null ? 1 : 0);
-        if (sources != 1) {
-            throw new IllegalStateException("exactly one of redisUri, client or clusterClient is required, got "
-                    + sources);
-        }
+        RedisConnections.checkSources(redisUri, client, clusterClient, trust);
         return create();
     }
 

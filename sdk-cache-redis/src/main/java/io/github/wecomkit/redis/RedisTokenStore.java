@@ -10,7 +10,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,29 +21,13 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -56,8 +39,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +106,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** After a failed connect, calls fail at once for this long instead of each paying a connect timeout. */
     static final Duration CONNECT_RETRY_DELAY = Duration.ofSeconds(1);
+    /** For the hint on a missing permission (NOPERM). */
+    private static final String NEEDED_COMMANDS = "GET, SET, DEL, EVAL, PUBLISH and SUBSCRIBE";
 
     /**
      * Stores ARGV[1] unless the stored token expires later than ARGV[2]; the same expiry replaces (a token with
@@ -233,50 +216,22 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 mode = "mode=standalone";
                 this.shutdown = () -> { };
             } else {
-                RedisURI uri = b.redisUri;
-                mode = uri.getSentinels().isEmpty() ? "mode=standalone, target=" + target(uri)
-                        : "mode=sentinel, master=" + uri.getSentinelMasterId() + ", sentinels=" + target(uri);
-                if (uri.isSsl()) {
-                    mode += ", tls";
-                }
-                quickCheck = tcpCheck(uri, connectTimeout);
-                ClientResources resources = DefaultClientResources.builder()
-                        .ioThreadPoolSize(2)
-                        .computationThreadPoolSize(2)
-                        // Lettuce's default backs off up to 30 s; a token cache should be back within a second.
-                        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
-                                TimeUnit.MILLISECONDS))
-                        .build();
-                // The URI's timeout bounds the connection handshake (AUTH, the Sentinel lookup); each command
-                // gets the command timeout instead.
-                uri.setTimeout(connectTimeout);
-                uri.getSentinels().forEach(s -> s.setTimeout(connectTimeout));
-                // No CLIENT SETINFO in the handshake (with RESP2 there is no HELLO either): proxies such as
-                // Twemproxy close the connection on a command they do not know.
-                uri.setLibraryName("");
-                uri.setLibraryVersion("");
-                client = RedisClient.create(resources, uri);
-                ClientOptions.Builder options = recommendedOptions(timeout, connectTimeout).mutate();
-                if (b.trust != null) {
-                    options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(b.trust)
-                            .handshakeTimeout(connectTimeout).build());
-                }
-                client.setOptions(options.build());
-                RedisClient owned = client;
-                this.shutdown = () -> {
-                    owned.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-                    resources.shutdown(0, 2, TimeUnit.SECONDS);
-                };
+                RedisConnections.OwnedClient owned = RedisConnections.own(b.redisUri, timeout, connectTimeout,
+                        b.trust);
+                client = owned.client;
+                mode = owned.description;
+                quickCheck = owned.quickCheck;
+                this.shutdown = owned.shutdown;
             }
             this.description = mode;
             String name = mode.startsWith("mode=sentinel") ? "sentinel" : "standalone";
             this.commands = new LazyConnection<>(name, quickCheck, () -> {
-                StatefulRedisConnection<String, String> c = againAfterHandshakeRace(client::connect);
+                StatefulRedisConnection<String, String> c = RedisConnections.againAfterHandshakeRace(client::connect);
                 return probed(c, () -> new Link(c));
             }, link -> link.connection.close(), e -> connectFailure(name, e), connectTimeout,
                     CONNECT_RETRY_DELAY, attemptBound);
             this.pubSub = new LazyConnection<>("pub/sub", quickCheck,
-                    () -> configure(againAfterHandshakeRace(client::connectPubSub)),
+                    () -> configure(RedisConnections.againAfterHandshakeRace(client::connectPubSub)),
                     StatefulConnection::close, e -> connectFailure("pub/sub", e), connectTimeout,
                     CONNECT_RETRY_DELAY, attemptBound);
         }
@@ -311,40 +266,6 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build();
-    }
-
-    /** host:port of the server, or of every Sentinel; never the user info. */
-    private static String target(RedisURI uri) {
-        if (!uri.getSentinels().isEmpty()) {
-            return uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort())
-                    .collect(Collectors.joining(",", "[", "]"));
-        }
-        return uri.getSocket() != null ? "unix-socket" : uri.getHost() + ":" + uri.getPort();
-    }
-
-    /**
-     * A plain TCP connect to the server (or to each Sentinel until one answers): it fails in about a millisecond
-     * where the first Lettuce connect of a JVM needs most of a second to report the same refusal.
-     */
-    private static Runnable tcpCheck(RedisURI uri, Duration connectTimeout) {
-        List<RedisURI> targets = uri.getSentinels().isEmpty() ? List.of(uri) : List.copyOf(uri.getSentinels());
-        if (uri.getSentinels().isEmpty() && uri.getSocket() != null) {
-            return () -> { };
-        }
-        int millis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-        return () -> {
-            IOException last = null;
-            for (RedisURI target : targets) {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), millis);
-                    return;
-                } catch (IOException e) {
-                    last = e;
-                }
-            }
-            throw new RedisStoreException("cannot reach Redis at " + target(uri) + ": "
-                    + LazyConnection.describe(last), last);
-        };
     }
 
     /**
@@ -424,70 +345,14 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
 
     private static void throwIfCredentials(RedisCommandExecutionException e) {
-        RedisStoreConfigurationException problem = configurationProblem(e);
+        RedisStoreConfigurationException problem = RedisConnections.configurationProblem(e, NEEDED_COMMANDS);
         if (problem != null) {
             throw problem;
         }
     }
 
-    /** The configuration problem behind {@code t}, if it is one (credentials, permissions, TLS), else null. */
-    private static RedisStoreConfigurationException configurationProblem(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof RedisStoreConfigurationException) {
-                return new RedisStoreConfigurationException(c.getMessage(), c);
-            }
-            if (c instanceof RedisCommandExecutionException) {
-                String reply = String.valueOf(c.getMessage());
-                String code = reply.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-                switch (code) {
-                    case "WRONGPASS":
-                        return new RedisStoreConfigurationException("Redis rejected the user name or password"
-                                + " (WRONGPASS): check the credentials in the Redis URI", c);
-                    case "NOAUTH":
-                        return new RedisStoreConfigurationException("Redis requires a password (NOAUTH) and none"
-                                + " was given: use redis://:password@host or redis://user:password@host", c);
-                    case "NOPERM":
-                        return new RedisStoreConfigurationException("the Redis user may not run a command this store"
-                                + " needs (" + reply + "): allow GET, SET, EVAL, PUBLISH and SUBSCRIBE on the"
-                                + " store's keys and channels (see docs/token-stores.md)", c);
-                    default:
-                        if (reply.startsWith("ERR AUTH") || reply.contains("without any password configured")) {
-                            return new RedisStoreConfigurationException("the Redis URI has a password but the server"
-                                    + " requires none: remove it from the URI or set requirepass", c);
-                        }
-                }
-            }
-            if (c instanceof SSLException || c instanceof CertificateException) {
-                return new RedisStoreConfigurationException("TLS handshake with Redis failed ("
-                        + LazyConnection.describe(c) + "): the server must speak TLS on this port, and its"
-                        + " certificate must be trusted (a private CA: trustedCertificates(..) or trustStore(..))"
-                        + " and name the host of the Redis URI", c);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Connects, once more at once if Lettuce lost its handshake handler to a channel that closed while it was
-     * being set up ("RedisHandshakeHandler not registered", seen on a loaded machine): that failure says nothing
-     * about the server, and a second attempt reports what the server really answers (a wrong password, say).
-     */
-    private static <C> C againAfterHandshakeRace(java.util.function.Supplier<C> connect) {
-        try {
-            return connect.get();
-        } catch (io.lettuce.core.RedisConnectionException e) {
-            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-                if (c instanceof IllegalStateException && String.valueOf(c.getMessage())
-                        .contains("RedisHandshakeHandler not registered")) {
-                    return connect.get();
-                }
-            }
-            throw e;
-        }
-    }
-
     private RedisStoreException connectFailure(String name, Throwable t) {
-        RedisStoreConfigurationException problem = configurationProblem(t);
+        RedisStoreConfigurationException problem = RedisConnections.configurationProblem(t, NEEDED_COMMANDS);
         if (problem != null) {
             report(problem.getMessage(), problem.getMessage());
             return problem;
@@ -696,7 +561,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         try {
             return command.apply(link);
         } catch (RuntimeException e) {
-            RedisStoreConfigurationException problem = configurationProblem(e);
+            RedisStoreConfigurationException problem = RedisConnections.configurationProblem(e, NEEDED_COMMANDS);
             if (problem != null) {
                 report(problem.getMessage(), problem.getMessage());
                 throw problem;
@@ -808,26 +673,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
          *                                  (the message omits the URI, which may carry a password)
          */
         public Builder redisUri(String redisUri) {
-            Objects.requireNonNull(redisUri, "redisUri == null");
-            if (redisUri.isBlank()) {
-                throw new IllegalArgumentException("redisUri is blank");
-            }
-            RedisURI parsed;
-            try {
-                parsed = RedisURI.create(redisUri);
-            } catch (RuntimeException e) {
-                if (redisUri.startsWith("redis-sentinel:") || redisUri.startsWith("rediss-sentinel:")) {
-                    throw new IllegalArgumentException("redisUri is not a Sentinel URI with a master name"
-                            + " (redis-sentinel://host1:port1,host2:port2#<master name>)");
-                }
-                throw new IllegalArgumentException("redisUri is not a Redis URI (redis://host:port/db,"
-                        + " rediss://…, redis-sentinel://host:port,…#<master name>)");
-            }
-            if (!parsed.getSentinels().isEmpty() && (parsed.getSentinelMasterId() == null
-                    || parsed.getSentinelMasterId().isBlank())) {
-                throw new IllegalArgumentException("redisUri names no Sentinel master: end it with #<master name>");
-            }
-            this.redisUri = parsed;
+            this.redisUri = RedisConnections.parseUri(redisUri);
             return this;
         }
 
@@ -862,28 +708,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
          * @throws IllegalArgumentException if the file cannot be read or holds no certificate
          */
         public Builder trustedCertificates(Path pemFile) {
-            Objects.requireNonNull(pemFile, "pemFile == null");
-            Collection<? extends Certificate> certificates;
-            try (InputStream in = Files.newInputStream(pemFile)) {
-                certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            } catch (IOException | CertificateException e) {
-                throw new IllegalArgumentException("trustedCertificates: cannot read certificates from the file ("
-                        + e.getClass().getSimpleName() + ")", e);
-            }
-            if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("trustedCertificates: the file holds no certificate");
-            }
-            try {
-                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                store.load(null, null);
-                List<Certificate> list = new ArrayList<>(certificates);
-                for (int i = 0; i < list.size(); i++) {
-                    store.setCertificateEntry("ca-" + i, list.get(i));
-                }
-                return trustStore(store);
-            } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalArgumentException("trustedCertificates: " + e.getClass().getSimpleName(), e);
-            }
+            this.trust = RedisConnections.trustPem(pemFile);
+            return this;
         }
 
         /**
@@ -895,15 +721,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
          * @throws IllegalArgumentException if the key store cannot be used as a trust store
          */
         public Builder trustStore(KeyStore trustStore) {
-            Objects.requireNonNull(trustStore, "trustStore == null");
-            try {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(
-                        TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(trustStore);
-                this.trust = factory;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("trustStore: " + e.getClass().getSimpleName(), e);
-            }
+            this.trust = RedisConnections.trustStore(trustStore);
             return this;
         }
 
@@ -964,15 +782,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
          *                               {@code rediss://} URI
          */
         public RedisTokenStore build() {
-            int sources = (redisUri != null ? 1 : 0) + (client != null ? 1 : 0) + (clusterClient != null ? 1 : 0);
-            if (sources != 1) {
-                throw new IllegalStateException("exactly one of redisUri, client or clusterClient is required, got "
-                        + sources);
-            }
-            if (trust != null && (redisUri == null || !redisUri.isSsl())) {
-                throw new IllegalStateException("trustedCertificates or trustStore needs a rediss:// redisUri; a"
-                        + " client of your own takes its TLS settings from its ClientOptions");
-            }
+            RedisConnections.checkSources(redisUri, client, clusterClient, trust);
             return new RedisTokenStore(this);
         }
     }
