@@ -1,5 +1,9 @@
 package io.github.wecomkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.wecomkit.message.MiniProgramNotice;
+import io.github.wecomkit.message.SendResult;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,6 +39,10 @@ import java.util.concurrent.CompletableFuture;
  *       for its token or a connection is never sent, and a call whose request is on the wire is not interrupted
  *       but never retried, so a login code is never sent twice because of a cancel.</li>
  * </ul>
+ *
+ * <p>The other areas carry their async twins beside their blocking calls, with the same rules:
+ * {@code client.messages().sendAsync(notice)}, {@code client.api().getAsync(..)} and
+ * {@code client.api().postAsync(..)}; {@link #sendNotice}, {@link #get} and {@link #post} here are shortcuts to them.
  */
 public final class AsyncWeComClient {
     private final WeComClient client;
@@ -73,6 +81,49 @@ public final class AsyncWeComClient {
      */
     public CompletableFuture<Member> getUser(String userId) {
         return client.getUserAsync(userId);
+    }
+
+    /**
+     * Shortcut to {@link io.github.wecomkit.message.Messages#sendAsync(MiniProgramNotice)}: sends a mini-program
+     * notice without blocking, never twice.
+     *
+     * @param notice the notice
+     * @return a future of the result
+     * @throws NullPointerException  if {@code notice} is null
+     * @throws IllegalStateException if the client is closed
+     */
+    public CompletableFuture<SendResult> sendNotice(MiniProgramNotice notice) {
+        return client.messages().sendAsync(notice);
+    }
+
+    /**
+     * Shortcut to {@link io.github.wecomkit.api.RawApi#getAsync(String, Map)}: GETs any WeCom API with the managed
+     * token without blocking.
+     *
+     * @param path   the API path after {@code /cgi-bin/}
+     * @param params the query parameters besides {@code access_token}
+     * @return a future of WeCom's JSON answer
+     * @throws NullPointerException     if an argument, a parameter name or value is null
+     * @throws IllegalArgumentException if the path or a parameter is malformed
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<JsonNode> get(String path, Map<String, String> params) {
+        return client.api().getAsync(path, params);
+    }
+
+    /**
+     * Shortcut to {@link io.github.wecomkit.api.RawApi#postAsync(String, Object)}: POSTs a JSON body to any WeCom
+     * API with the managed token without blocking, never twice.
+     *
+     * @param path the API path after {@code /cgi-bin/}
+     * @param body the JSON body
+     * @return a future of WeCom's JSON answer
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the path is malformed, or the body is not a JSON object
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<JsonNode> post(String path, Object body) {
+        return client.api().postAsync(path, body);
     }
 
     /** @return the client's description and where its async calls run; never a secret or a token */

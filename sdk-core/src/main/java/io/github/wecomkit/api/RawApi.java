@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -142,6 +144,85 @@ public final class RawApi {
     public <T> T post(String path, Object body, Class<T> type) {
         Objects.requireNonNull(type, "type == null");
         return map(path, post(path, body), type);
+    }
+
+    /**
+     * {@link #get(String, Map)} without blocking, on the client's async executor (see
+     * {@link io.github.wecomkit.AsyncWeComClient} for where calls run, failures and cancellation).
+     *
+     * @param path   the API path after {@code /cgi-bin/}
+     * @param params the query parameters besides {@code access_token}
+     * @return a future of WeCom's JSON answer; it fails with the exceptions {@link #get(String, Map)} throws, or
+     *     {@link io.github.wecomkit.error.ClientBusyException} if the async executor refuses the call
+     * @throws NullPointerException     if an argument, a parameter name or value is null
+     * @throws IllegalArgumentException if the path or a parameter is malformed
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<JsonNode> getAsync(String path, Map<String, String> params) {
+        return getAsync(path, params, reply -> reply.tree);
+    }
+
+    /**
+     * {@link #get(String, Map, Class)} without blocking; the answer is mapped on the async executor.
+     *
+     * @param path   the API path after {@code /cgi-bin/}
+     * @param params the query parameters besides {@code access_token}
+     * @param type   a Jackson-mappable type
+     * @param <T>    the result type
+     * @return a future of the answer as {@code type}; it fails with {@link WeComDecodeException} if the answer
+     *     does not fit
+     * @see #getAsync(String, Map)
+     */
+    public <T> CompletableFuture<T> getAsync(String path, Map<String, String> params, Class<T> type) {
+        Objects.requireNonNull(type, "type == null");
+        return getAsync(path, params, reply -> map(path, reply.tree, type));
+    }
+
+    private <R> CompletableFuture<R> getAsync(String path, Map<String, String> params,
+                                              Function<RawReply, R> result) {
+        String api = checkPath(path);
+        String[] query = query(params);
+        client.open().run();
+        return client.api().getAsync(api, resendForGet(params), RAW_READER, result, query);
+    }
+
+    /**
+     * {@link #post(String, Object)} without blocking. Never re-sent once it may have reached WeCom, and a cancel
+     * never makes it go out twice.
+     *
+     * @param path the API path after {@code /cgi-bin/}
+     * @param body the JSON body, as for {@link #post(String, Object)}; serialised before this method returns
+     * @return a future of WeCom's JSON answer; it fails with the exceptions {@link #post(String, Object)} throws,
+     *     or {@link io.github.wecomkit.error.ClientBusyException} if the async executor refuses the call
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the path is malformed, or the body is not a JSON object
+     * @throws IllegalStateException    if the client is closed
+     */
+    public CompletableFuture<JsonNode> postAsync(String path, Object body) {
+        return postAsync(path, body, reply -> reply.tree);
+    }
+
+    /**
+     * {@link #post(String, Object, Class)} without blocking; the answer is mapped on the async executor.
+     *
+     * @param path the API path after {@code /cgi-bin/}
+     * @param body the JSON body, as for {@link #post(String, Object)}
+     * @param type a Jackson-mappable type
+     * @param <T>  the result type
+     * @return a future of the answer as {@code type}; it fails with {@link WeComDecodeException} if the answer
+     *     does not fit
+     * @see #postAsync(String, Object)
+     */
+    public <T> CompletableFuture<T> postAsync(String path, Object body, Class<T> type) {
+        Objects.requireNonNull(type, "type == null");
+        return postAsync(path, body, reply -> map(path, reply.tree, type));
+    }
+
+    private <R> CompletableFuture<R> postAsync(String path, Object body, Function<RawReply, R> result) {
+        String api = checkPath(path);
+        byte[] json = body(body);
+        client.open().run();
+        return client.api().postAsync(api, Resend.ONLY_IF_NOT_SENT, RAW_READER, json, NO_SECRETS, result);
     }
 
     /**

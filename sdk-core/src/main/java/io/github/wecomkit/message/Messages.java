@@ -7,6 +7,7 @@ import io.github.wecomkit.internal.ApiCaller.Resend;
 import io.github.wecomkit.internal.Internals;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends messages from a client's app ({@code message/send}); reached with {@code client.messages()}.
@@ -65,6 +66,25 @@ public final class Messages {
         SendReply reply = client.api().post(API_MESSAGE_SEND, resend(notice), SEND_READER, notice.toJson(),
                 NO_SECRETS);
         return new SendResult(reply);
+    }
+
+    /**
+     * {@link #send(MiniProgramNotice)} without blocking: the same checks, the same at-most-once rule, on the
+     * client's async executor (see {@link io.github.wecomkit.AsyncWeComClient} for where calls run, failures and
+     * cancellation). A cancel never makes a notice go out twice: a send still waiting for its token or a connection
+     * is never sent, and one on the wire is not retried.
+     *
+     * @param notice the notice
+     * @return a future of the result; it fails with the exceptions {@link #send(MiniProgramNotice)} throws, or
+     *     {@link io.github.wecomkit.error.ClientBusyException} if the async executor refuses the call
+     * @throws NullPointerException  if {@code notice} is null
+     * @throws IllegalStateException if the client is closed
+     */
+    public CompletableFuture<SendResult> sendAsync(MiniProgramNotice notice) {
+        Objects.requireNonNull(notice, "notice == null");
+        client.open().run();
+        return client.api().postAsync(API_MESSAGE_SEND, resend(notice), SEND_READER, notice.toJson(), NO_SECRETS,
+                SendResult::new);
     }
 
     /**
