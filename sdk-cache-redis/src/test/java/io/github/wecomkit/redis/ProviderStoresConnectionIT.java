@@ -67,21 +67,7 @@ class ProviderStoresConnectionIT {
 
     @AfterEach
     void noPasswordAnywhere() throws Exception {
-        for (AutoCloseable c : closing) {
-            assertNoPassword(c.toString());
-            c.close();
-        }
-        assertNoPassword(LogCapture.allText());
-        for (Throwable t : thrown) {
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                assertNoPassword(String.valueOf(c.getMessage()));
-                assertNoPassword(c.toString());
-            }
-        }
-    }
-
-    private static void assertNoPassword(String text) {
-        assertFalse(text.contains(PASSWORD) || text.contains(WRONG_PASSWORD), () -> "a password appears in: " + text);
+        NoPasswordAnywhere.check(List.of(PASSWORD, WRONG_PASSWORD), closing, thrown);
     }
 
     private <B extends RedisStoreBuilder<B, T>, T extends AutoCloseable> T build(RedisStoreBuilder<B, T> builder) {

@@ -78,23 +78,7 @@ class RedisAuthIT {
     @AfterEach
     void noPasswordAnywhere() throws Exception {
         pool.shutdownNow();
-        for (AutoCloseable c : closing) {
-            assertNoPassword(c.toString());
-            c.close();
-        }
-        assertNoPassword(LogCapture.allText());
-        for (Throwable t : thrown) {
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                assertNoPassword(String.valueOf(c.getMessage()));
-                assertNoPassword(c.toString());
-            }
-        }
-    }
-
-    private static void assertNoPassword(String text) {
-        for (String password : PASSWORDS) {
-            assertFalse(text.contains(password), () -> "a password appears in: " + text);
-        }
+        NoPasswordAnywhere.check(PASSWORDS, closing, thrown);
     }
 
     private RedisTokenStore store(String uri) {

@@ -1,8 +1,8 @@
 package io.github.wecomkit.testkit;
 
+import static io.github.wecomkit.testkit.Futures.failure;
+import static io.github.wecomkit.testkit.Futures.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,10 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,19 +68,6 @@ class AsyncAreasOnFakeWeComTest {
 
     private static MiniProgramNotice.Builder notice() {
         return MiniProgramNotice.builder().appId(APP_ID).title("会议室预订成功").toUsers("zhangsan");
-    }
-
-    private static <T> T value(CompletableFuture<T> future) throws Exception {
-        return future.get(30, TimeUnit.SECONDS);
-    }
-
-    /** The future fails with exactly {@code type}: seen directly by a handler, and as the cause of get(). */
-    private static <T extends Throwable> T failure(CompletableFuture<?> future, Class<T> type) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
-        assertInstanceOf(type, e.getCause());
-        Throwable seen = future.handle((r, x) -> x).join();
-        assertFalse(seen instanceof CompletionException, "a handler sees the typed exception, not a wrapper");
-        return type.cast(seen);
     }
 
     @Test

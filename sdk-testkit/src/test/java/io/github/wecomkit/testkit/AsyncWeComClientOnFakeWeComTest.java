@@ -1,8 +1,9 @@
 package io.github.wecomkit.testkit;
 
+import static io.github.wecomkit.testkit.Futures.failure;
+import static io.github.wecomkit.testkit.Futures.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,8 +21,6 @@ import io.github.wecomkit.error.WeComTransportException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,19 +57,6 @@ class AsyncWeComClientOnFakeWeComTest {
                 .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(1))
                         .maxBackoff(Duration.ofMillis(2)).build())
                 .build();
-    }
-
-    private static <T> T value(CompletableFuture<T> future) throws Exception {
-        return future.get(30, TimeUnit.SECONDS);
-    }
-
-    /** The future fails with exactly {@code type}: seen directly by a handler, and as the cause of get(). */
-    private static <T extends Throwable> T failure(CompletableFuture<?> future, Class<T> type) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
-        assertInstanceOf(type, e.getCause());
-        Throwable seen = future.handle((r, x) -> x).join();
-        assertFalse(seen instanceof CompletionException, "a handler sees the typed exception, not a wrapper");
-        return type.cast(seen);
     }
 
     @Test
