@@ -185,7 +185,8 @@ final class RedisConnections {
     /**
      * The configuration problem behind {@code t}, if it is one (credentials, permissions, TLS), else null.
      *
-     * @param commands the commands the store needs, for the hint on a missing permission, e.g. "GET, SET and EVAL"
+     * @param commands what the store needs, for the hint on a missing permission, e.g. "GET and SET on the
+     *                 store's keys"
      */
     static RedisStoreConfigurationException configurationProblem(Throwable t, String commands) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -204,8 +205,7 @@ final class RedisConnections {
                                 + " was given: use redis://:password@host or redis://user:password@host", c);
                     case "NOPERM":
                         return new RedisStoreConfigurationException("the Redis user may not run a command this store"
-                                + " needs (" + reply + "): allow " + commands + " on the store's keys (see"
-                                + " docs/token-stores.md)", c);
+                                + " needs (" + reply + "): allow " + commands + " (see docs/token-stores.md)", c);
                     default:
                         if (reply.startsWith("ERR AUTH") || reply.contains("without any password configured")) {
                             return new RedisStoreConfigurationException("the Redis URI has a password but the server"

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 final class RedisLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
     /** For the hint on a missing permission (NOPERM). */
-    private static final String NEEDED_COMMANDS = "GET, SET, DEL, EVAL, HSET, HGET and HDEL";
+    private static final String NEEDED_COMMANDS = "GET, SET, DEL, EVAL, HSET, HGET and HDEL on the store's"
+            + " keys";
     private final String name;
     private final LazyConnection<Commands> commands;
     private final Runnable shutdown;

@@ -107,7 +107,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     /** After a failed connect, calls fail at once for this long instead of each paying a connect timeout. */
     static final Duration CONNECT_RETRY_DELAY = Duration.ofSeconds(1);
     /** For the hint on a missing permission (NOPERM). */
-    private static final String NEEDED_COMMANDS = "GET, SET, DEL, EVAL, PUBLISH and SUBSCRIBE";
+    private static final String NEEDED_COMMANDS = "GET, SET, DEL, EVAL, PUBLISH and SUBSCRIBE on the store's"
+            + " keys and channels";
 
     /**
      * Stores ARGV[1] unless the stored token expires later than ARGV[2]; the same expiry replaces (a token with

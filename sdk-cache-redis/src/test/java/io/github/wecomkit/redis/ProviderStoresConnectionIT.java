@@ -36,6 +36,8 @@ class ProviderStoresConnectionIT {
     private static TestCertificates.Ca ca;
     private static RedisServerProcess tls;
     private static RedisServerProcess requirePass;
+    /** Its only user may not run hash commands. */
+    private static RedisServerProcess acl;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final List<Throwable> thrown = new ArrayList<>();
@@ -48,6 +50,8 @@ class ProviderStoresConnectionIT {
         tls = RedisServerProcess.startTls(certs.certPems().get(0), certs.keyPem(), ca.certPem(),
                 "--requirepass", PASSWORD);
         requirePass = RedisServerProcess.start("--requirepass", PASSWORD);
+        acl = RedisServerProcess.startWithConfig("user default off\n"
+                + "user nohash on >" + PASSWORD + " resetchannels ~wecomkit:* +get +set +del +eval\n");
     }
 
     @AfterAll
@@ -57,6 +61,9 @@ class ProviderStoresConnectionIT {
         }
         if (requirePass != null) {
             requirePass.close();
+        }
+        if (acl != null) {
+            acl.close();
         }
     }
 
@@ -145,6 +152,19 @@ class ProviderStoresConnectionIT {
 
         assertTrue(e.getMessage().contains("NOAUTH") && e.getMessage().contains("redis://:password@host"),
                 e.getMessage());
+    }
+
+    @Test
+    void aUserWithoutAPermissionTheStoreNeeds_isTold_whichCommandsToAllow() {
+        RedisPermanentCodeStore codes = build(RedisPermanentCodeStore.builder()
+                .redisUri("redis://nohash:" + PASSWORD + "@127.0.0.1:" + acl.port()));
+
+        RedisStoreConfigurationException e = thrownBy(RedisStoreConfigurationException.class,
+                () -> codes.put(SUITE, "wwcorp1", "code"));
+
+        assertTrue(e.getMessage().contains("NOPERM") && e.getMessage().contains("HSET, HGET and HDEL"),
+                e.getMessage());
+        assertFalse(e.retryable());
     }
 
     @Test
