@@ -155,7 +155,7 @@ public final class WeComClient implements AutoCloseable {
                 : WxQyData.builder().appId(s.miniProgramAppId()).clock(s.clock()).build();
         this.async = new AsyncWeComClient(this);
         this.description = "WeComClient{corpId=" + corpId + ", baseUrl=" + s.baseUrl() + ", tokenStore="
-                + s.tokenStore().getClass().getSimpleName() + "}";
+                + s.tokenStore().getClass().getSimpleName() + ", transport=" + s.transport() + "}";
     }
 
     /** A self-built app's token: {@code gettoken} with the corp id and the app's secret. */

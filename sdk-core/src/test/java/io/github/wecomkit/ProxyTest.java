@@ -416,6 +416,24 @@ class ProxyTest {
         }
     }
 
+    @Test
+    void toString_namesTheProxy_andWhetherCredentialsAreSet_neverThem() {
+        try (WeComClient direct = builder(Scheme.HTTP).build();
+             WeComClient proxied = builder(Scheme.HTTPS).proxy(proxy.host(), proxy.port())
+                     .proxyCredentials(PROXY_USER, PROXY_PASSWORD).build();
+             WeComClient own = builder(Scheme.HTTP).httpClient(java.net.http.HttpClient.newBuilder()
+                     .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress(proxy.host(), proxy.port())))
+                     .build()).build()) {
+            assertTrue(direct.toString().contains("transport=SocketTransport{proxy=direct} limited to 64"
+                    + " connections"), direct.toString());
+            assertTrue(proxied.toString().contains("proxy=" + proxyLabel() + " (credentials set)"),
+                    proxied.toString());
+            assertTrue(own.toString().contains("JdkHttpClientTransport{proxy=selector}"), own.toString());
+            assertFalse(proxied.toString().contains(PROXY_PASSWORD) || proxied.toString().contains(PROXY_USER),
+                    proxied.toString());
+        }
+    }
+
     private static void scenario(List<String> seen, Supplier<Object> call) {
         try {
             seen.add(String.valueOf(call.get()));

@@ -60,4 +60,10 @@ public final class JdkHttpClientTransport implements HttpTransport {
         int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         return uri.getHost() + ":" + port;
     }
+
+    /** @return what the caller's client is configured with that matters here: its proxy, if any */
+    @Override
+    public String toString() {
+        return "JdkHttpClientTransport{proxy=" + (client.proxy().isPresent() ? "selector" : "direct") + "}";
+    }
 }

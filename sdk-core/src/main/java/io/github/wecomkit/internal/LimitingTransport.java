@@ -94,4 +94,9 @@ public final class LimitingTransport implements HttpTransport {
     public void close() {
         delegate.close();
     }
+
+    @Override
+    public String toString() {
+        return delegate + " limited to " + maxConnections + " connections";
+    }
 }

@@ -150,11 +150,19 @@ public final class ProxyConfig {
         }
     }
 
+    /**
+     * @return how requests leave: {@code direct}, {@code host:port}, {@code selector} or {@code system}, with
+     *     {@code (credentials set)} when there are any; never the credentials
+     */
+    public String describe() {
+        String how = host != null ? new Route(host, port, null, null, null).label()
+                : selector != null ? "selector" : system ? "system" : "direct";
+        return how + (authorization != null ? " (credentials set)" : "");
+    }
+
     /** @return whether a proxy is configured and how it is chosen; never the credentials */
     @Override
     public String toString() {
-        String how = host != null ? new Route(host, port, null, null, null).label()
-                : selector != null ? "selector" : system ? "system" : "direct";
-        return "ProxyConfig{" + how + (authorization != null ? ", credentials=<set>" : "") + "}";
+        return "ProxyConfig{" + describe() + "}";
     }
 }

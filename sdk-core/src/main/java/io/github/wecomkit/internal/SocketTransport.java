@@ -290,4 +290,10 @@ public final class SocketTransport implements HttpTransport {
             c.close();
         }
     }
+
+    /** @return the transport and its proxy; never credentials */
+    @Override
+    public String toString() {
+        return "SocketTransport{proxy=" + proxy.describe() + "}";
+    }
 }
