@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Sentinel or cluster: opened in the background like {@link RedisTokenStore}'s (a quick TCP check first, so a
  * refused connection fails in a millisecond; a wrong password, a missing permission or an untrusted certificate
  * as a {@link RedisStoreConfigurationException} saying what to fix), other failures thrown as
- * {@link RedisStoreException}, closed with the client when the store created the client itself. Every command these stores send touches one key, so a cluster
- * connection needs no hash-tag care beyond the key layout's.
+ * {@link RedisStoreException}, closed with the client when the store created the client itself. Every command
+ * these stores send touches one key, so a cluster connection needs no hash-tag care beyond the key layout's.
  */
 final class RedisLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
@@ -129,9 +129,8 @@ final class RedisLink implements AutoCloseable {
         try {
             return command.apply(c.sync);
         } catch (RuntimeException e) {
-            RedisStoreConfigurationException problem = RedisConnections.configurationProblem(e, NEEDED_COMMANDS);
-            if (problem != null) {
-                throw failure(name, reported, e);
+            if (RedisConnections.configurationProblem(e, NEEDED_COMMANDS) != null) {
+                throw failure(name, reported, e); // a NOPERM, say: typed and logged once like a connect failure
             }
             throw new RedisStoreException("Redis " + operation + " failed (" + name + "): "
                     + LazyConnection.describe(e), e);
