@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * JsonNode departments = client.get("department/list", Map.of("id", "1"));
+ * List<String> names = new ArrayList<>();
  * for (JsonNode d : departments.path("department")) {
- *     System.out.println(d.path("name").asText());
+ *     names.add(d.path("name").asText());
  * }
  * JsonNode created = client.post("tag/create", Map.of("tagname", "Backend"));
  * }</pre>
