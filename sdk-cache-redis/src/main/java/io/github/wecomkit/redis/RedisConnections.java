@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
@@ -55,10 +56,6 @@ final class RedisConnections {
             this.quickCheck = quickCheck;
             this.shutdown = shutdown;
             this.description = description;
-        }
-
-        boolean sentinel() {
-            return description.startsWith("mode=sentinel");
         }
     }
 
@@ -221,6 +218,28 @@ final class RedisConnections {
             }
         }
         return null;
+    }
+
+    /**
+     * What a failed connection attempt becomes for the callers: a refused configuration (password, permission,
+     * TLS) as a {@link RedisStoreConfigurationException}, handed to {@code report} first (which logs it once per
+     * store); a {@link RedisStoreException} of the quick check as it is; anything else as a retryable
+     * "cannot connect to Redis (name)".
+     *
+     * @param commands what the store needs, for the hint on a missing permission
+     */
+    static RedisStoreException connectFailure(String name, Throwable t, String commands,
+                                              Consumer<RedisStoreConfigurationException> report) {
+        RedisStoreConfigurationException problem = configurationProblem(t, commands);
+        if (problem != null) {
+            report.accept(problem);
+            return problem;
+        }
+        if (t instanceof RedisStoreException) {
+            RedisStoreException s = (RedisStoreException) t;
+            return new RedisStoreException(s.getMessage(), s, s.retryable());
+        }
+        return new RedisStoreException("cannot connect to Redis (" + name + "): " + LazyConnection.describe(t), t);
     }
 
     /**

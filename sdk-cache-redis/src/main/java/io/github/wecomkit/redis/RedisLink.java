@@ -101,23 +101,13 @@ final class RedisLink implements AutoCloseable {
         return b.connectTimeout.multipliedBy(2L * targets + 2).plusSeconds(1);
     }
 
-    /**
-     * A refused configuration (password, permission, TLS) as a {@link RedisStoreConfigurationException}, logged
-     * once per kind as a warning; anything else as a retryable {@link RedisStoreException}.
-     */
+    /** {@link RedisConnections#connectFailure}, a configuration problem logged once per store as a warning. */
     private static RedisStoreException failure(String name, Set<String> reported, Throwable t) {
-        RedisStoreConfigurationException problem = RedisConnections.configurationProblem(t, NEEDED_COMMANDS);
-        if (problem != null) {
+        return RedisConnections.connectFailure(name, t, NEEDED_COMMANDS, problem -> {
             if (reported.add(problem.getMessage())) {
                 LOG.warn("{}: store=Redis {}", problem.getMessage(), name);
             }
-            return problem;
-        }
-        if (t instanceof RedisStoreException) {
-            RedisStoreException s = (RedisStoreException) t;
-            return new RedisStoreException(s.getMessage(), s, s.retryable());
-        }
-        return new RedisStoreException("cannot connect to Redis (" + name + "): " + LazyConnection.describe(t), t);
+        });
     }
 
     /** Runs one command; a failure becomes a {@link RedisStoreException} naming the operation, never a value. */

@@ -353,16 +353,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
 
     private RedisStoreException connectFailure(String name, Throwable t) {
-        RedisStoreConfigurationException problem = RedisConnections.configurationProblem(t, NEEDED_COMMANDS);
-        if (problem != null) {
-            report(problem.getMessage(), problem.getMessage());
-            return problem;
-        }
-        if (t instanceof RedisStoreException) {
-            RedisStoreException s = (RedisStoreException) t;
-            return new RedisStoreException(s.getMessage(), s, s.retryable());
-        }
-        return new RedisStoreException("cannot connect to Redis (" + name + "): " + LazyConnection.describe(t), t);
+        return RedisConnections.connectFailure(name, t, NEEDED_COMMANDS,
+                problem -> report(problem.getMessage(), problem.getMessage()));
     }
 
     /**

@@ -24,7 +24,7 @@ import org.slf4j.event.Level;
 
 /**
  * {@link RedisTokenStore} on Redis Sentinel: a master, a replica and three Sentinels on loopback. The master is
- * killed (SIGKILL) twice in this class; each test that kills it brings the dead node back as a replica.
+ * killed (SIGKILL) twice in this class; every test runs on a group of its own.
  */
 class RedisSentinelIT {
     private static final Instant T0 = Instant.parse("2026-11-21T08:00:00Z");
@@ -40,7 +40,6 @@ class RedisSentinelIT {
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final MutableClock clock = new MutableClock(T0);
-    private RedisServerProcess killed;
 
     @BeforeEach
     void startGroup() {
@@ -53,7 +52,6 @@ class RedisSentinelIT {
         for (AutoCloseable c : closing) {
             c.close();
         }
-        killed = null;
         group.close();
     }
 
@@ -106,7 +104,7 @@ class RedisSentinelIT {
                 int oldMaster = group.masterPort();
                 int oldReplica = group.replica().port();
                 long killedAt = System.nanoTime();
-                killed = group.killMaster();
+                group.killMaster();
                 for (RedisTokenStore s : fleet.stores) {
                     Eventually.await("store sees the master gone", Duration.ofSeconds(10),
                             () -> !StoreCalls.answers(s));
@@ -186,7 +184,7 @@ class RedisSentinelIT {
 
         int oldMaster = master.port();
         long killedAt = System.nanoTime();
-        killed = group.killMaster();
+        group.killMaster();
         group.awaitPromotion(oldMaster, PROMOTION_TIMEOUT);
         long promotedAt = System.nanoTime();
         Eventually.await("b on the new master", Duration.ofSeconds(30), () -> StoreCalls.answers(b));

@@ -155,14 +155,6 @@ final class RedisServerProcess implements AutoCloseable {
         startProcess();
     }
 
-    /** Starts the server again on the same port, with these arguments added (e.g. {@code --replicaof}). */
-    synchronized void restart(String... moreArgs) {
-        kill();
-        List<String> args = new ArrayList<>(extraArgs);
-        args.addAll(List.of(moreArgs));
-        startProcess(args);
-    }
-
     private void startProcess() {
         startProcess(extraArgs);
     }

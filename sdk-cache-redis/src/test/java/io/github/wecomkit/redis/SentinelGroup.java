@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * A master, a replica and three Sentinels (quorum 2), all real {@code redis-server} processes on loopback: what a
- * company runs when it runs Redis with automatic fail-over. Tests kill the master, and {@link #rejoin} brings the
- * killed node back as a replica, so the next test finds one master and one replica again.
+ * company runs when it runs Redis with automatic fail-over. A test that kills the master closes the group after it;
+ * the next test starts a fresh one.
  */
 final class SentinelGroup implements AutoCloseable {
     static final String MASTER = "mymaster";
@@ -134,13 +134,6 @@ final class SentinelGroup implements AutoCloseable {
             return true;
         });
         return masterPort();
-    }
-
-    /** Restarts a killed node as a replica of the current master and waits until the group is whole again. */
-    void rejoin(RedisServerProcess killed) {
-        int master = masterPort();
-        killed.restart("--replicaof", "127.0.0.1", Integer.toString(master));
-        awaitHealthy(master);
     }
 
     private void awaitHealthy(int masterPort) {
